@@ -1,0 +1,139 @@
+import type { FieldValue } from '../../../protocols/src/index.js';
+import type { ReadingQuery, StoredReading, TimeseriesStore } from '../ports/timeseries-store.js';
+import { toLine } from './influx-line.js';
+
+export interface InfluxOptions {
+  url: string;
+  database: string;
+  /** InfluxDB 2.x/3.x v1-compat token (sent as `Authorization: Token …`). */
+  token?: string;
+  username?: string;
+  password?: string;
+  timeoutMs?: number;
+  measurement?: string;
+}
+
+export class InfluxError extends Error {
+  override name = 'InfluxError';
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Reserved field names start with "_" — profile field names cannot (they match ^[a-z]). */
+const META = new Set(['time', 'device', '_gateway', '_seq', '_quality']);
+
+interface InfluxSeries {
+  columns: string[];
+  values: unknown[][];
+}
+interface InfluxQueryResponse {
+  results?: Array<{ series?: InfluxSeries[]; error?: string }>;
+  error?: string;
+}
+
+/**
+ * Timeseries store over InfluxDB's v1-compatible HTTP API (/write line protocol, /query InfluxQL),
+ * which InfluxDB 1.x, 2.x and 3.x all serve. One measurement; `device` is the only tag, so a point's
+ * identity is (device, time) and a redelivered reading overwrites itself.
+ */
+export class InfluxTimeseriesStore implements TimeseriesStore {
+  readonly name = 'influxdb';
+  private readonly measurement: string;
+
+  constructor(private readonly options: InfluxOptions) {
+    this.measurement = options.measurement ?? 'readings';
+  }
+
+  private headers(): Record<string, string> {
+    const h: Record<string, string> = {};
+    if (this.options.token) h.authorization = `Token ${this.options.token}`;
+    else if (this.options.username)
+      h.authorization = `Basic ${Buffer.from(`${this.options.username}:${this.options.password ?? ''}`).toString('base64')}`;
+    return h;
+  }
+
+  private async request(path: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(new URL(path, this.options.url), {
+        ...init,
+        headers: { ...this.headers(), ...(init.headers as Record<string, string>) },
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+    } catch (err) {
+      throw new InfluxError(`InfluxDB unreachable at ${this.options.url}: ${(err as Error).message}`);
+    }
+  }
+
+  async ensureDatabase(): Promise<void> {
+    await this.influxql(`CREATE DATABASE "${this.options.database.replace(/"/g, '')}"`, 'POST');
+  }
+
+  async write(readings: readonly StoredReading[]): Promise<void> {
+    if (readings.length === 0) return;
+    const body = readings
+      .map((r) =>
+        toLine({
+          measurement: this.measurement,
+          tags: { device: r.device },
+          intFields: { _seq: r.seq },
+          fields: { ...r.values, _gateway: r.gatewayId, _quality: r.quality },
+          ts: r.ts,
+        }),
+      )
+      .join('\n');
+    const params = new URLSearchParams({ db: this.options.database, precision: 'ms' });
+    const res = await this.request(`/write?${params}`, { method: 'POST', body });
+    if (res.status !== 204) throw new InfluxError(`InfluxDB write failed (${res.status}): ${await res.text()}`, res.status);
+  }
+
+  private async influxql(q: string, method: 'GET' | 'POST' = 'GET'): Promise<InfluxQueryResponse> {
+    const params = new URLSearchParams({ db: this.options.database, epoch: 'ms', q });
+    const res = await this.request(`/query?${params}`, { method });
+    const json = (await res.json()) as InfluxQueryResponse;
+    const error = json.error ?? json.results?.find((r) => r.error)?.error;
+    if (!res.ok || error) throw new InfluxError(`InfluxDB query failed (${res.status}): ${error ?? 'unknown error'}`, res.status);
+    return json;
+  }
+
+  async readings(q: ReadingQuery): Promise<StoredReading[]> {
+    const device = q.device.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+    const where = [`"device" = '${device}'`];
+    if (q.from !== undefined) where.push(`time >= ${Math.trunc(q.from)}ms`);
+    if (q.to !== undefined) where.push(`time <= ${Math.trunc(q.to)}ms`);
+    const json = await this.influxql(
+      `SELECT * FROM "${this.measurement}" WHERE ${where.join(' AND ')} ORDER BY time DESC LIMIT ${Math.trunc(q.limit)}`,
+    );
+    const series = json.results?.[0]?.series?.[0];
+    if (!series) return [];
+    return series.values.map((row) => {
+      const col = (name: string) => row[series.columns.indexOf(name)];
+      const values: Record<string, FieldValue> = {};
+      series.columns.forEach((c, i) => {
+        const v = row[i];
+        if (!META.has(c) && v !== null && v !== undefined) values[c] = v as FieldValue;
+      });
+      return {
+        device: String(col('device')),
+        ts: Number(col('time')),
+        gatewayId: String(col('_gateway')),
+        seq: Number(col('_seq')),
+        quality: col('_quality') as StoredReading['quality'],
+        values,
+      };
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.request('/ping', { method: 'GET' })).status === 204;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {}
+}

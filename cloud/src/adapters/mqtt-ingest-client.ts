@@ -1,0 +1,49 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { topics } from '../../../protocols/src/index.js';
+
+export interface MqttIngestOptions {
+  url: string;
+  username?: string;
+  password?: string;
+  clientId: string;
+  /** Shared-subscription group: N cloud instances split the gateways' telemetry. */
+  shareGroup?: string;
+  logger: Logger;
+  onTelemetry: (topic: string, payload: Buffer) => Promise<unknown>;
+}
+
+/**
+ * Ingest from an external broker (Mosquitto, EMQX). mqtt.js sends a PUBACK only after
+ * handleMessage calls back, so a message is acknowledged only once it is durable. The session is
+ * persistent (clean: false), so what arrives while this instance is away is queued by the broker.
+ */
+export async function startMqttIngest(options: MqttIngestOptions): Promise<{ client: MqttClient; close(): Promise<void> }> {
+  const client = mqtt.connect(options.url, {
+    clientId: options.clientId,
+    username: options.username,
+    password: options.password,
+    clean: false,
+    protocolVersion: 5,
+    properties: { sessionExpiryInterval: 7 * 24 * 3600 },
+    reconnectPeriod: 1000,
+  });
+  client.handleMessage = (packet, done) => {
+    if (packet.cmd !== 'publish') return done();
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    options.onTelemetry(packet.topic, payload).then(
+      () => done(),
+      (err: Error) => {
+        options.logger.error({ err: err.message }, 'ingest failed; message left unacknowledged');
+      },
+    );
+  };
+  client.on('error', (err) => options.logger.warn({ err: err.message }, 'mqtt ingest client error'));
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', reject);
+  });
+  await client.subscribeAsync(topics.allTelemetry(options.shareGroup), { qos: 1 });
+  options.logger.info({ url: options.url, share: options.shareGroup }, 'ingesting from external MQTT broker');
+  return { client, close: () => client.endAsync() };
+}

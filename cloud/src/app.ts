@@ -1,0 +1,39 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { installErrorHandler } from './errors.js';
+import type { Metrics } from './metrics.js';
+import { devicesRoutes } from './modules/devices/devices.routes.js';
+import type { DeadLetterStore } from './modules/ingest/dead-letters.js';
+import { ingestRoutes } from './modules/ingest/ingest.routes.js';
+import type { IngestService } from './modules/ingest/ingest.service.js';
+import type { TimeseriesStore } from './ports/timeseries-store.js';
+
+export interface AppDeps {
+  logger: Logger;
+  store: TimeseriesStore;
+  deadLetters: DeadLetterStore;
+  ingest: IngestService;
+  metrics: Metrics;
+  /** Reported by /health: whether the MQTT side is up. */
+  brokerHealthy: () => boolean;
+}
+
+/** Builds the HTTP app; it never listens, so tests use app.inject. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger }).withTypeProvider<TypeBoxTypeProvider>();
+  installErrorHandler(app);
+
+  app.get('/health', async (_request, reply) => {
+    const [store, broker] = [await deps.store.ping(), deps.brokerHealthy()];
+    const ok = store && broker;
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', store: { name: deps.store.name, ok: store }, broker: { ok: broker } });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+  await app.register(devicesRoutes, { store: deps.store });
+  await app.register(ingestRoutes, { deadLetters: deps.deadLetters, ingest: deps.ingest });
+  return app;
+}

@@ -1,0 +1,85 @@
+import { type Static, Type } from 'typebox';
+import { createParser } from '../../protocols/src/index.js';
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+
+/** Cloud settings, all from environment variables (12-factor); see README "Configuration". */
+export const CloudConfig = Type.Object({
+  host: Type.String({ minLength: 1 }),
+  port: Port,
+  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  dataDir: Type.String({ minLength: 1 }),
+  mqtt: Type.Object({
+    /** Unset: run the embedded aedes broker on host:port below. */
+    url: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?|tcp)://' })),
+    username: Type.Optional(Type.String()),
+    password: Type.Optional(Type.String()),
+    shareGroup: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+    clientId: Type.String({ minLength: 1, maxLength: 128 }),
+    embeddedHost: Type.String({ minLength: 1 }),
+    embeddedPort: Port,
+  }),
+  influx: Type.Optional(
+    Type.Object({
+      url: Type.String({ pattern: '^https?://' }),
+      database: Type.String({ minLength: 1 }),
+      token: Type.Optional(Type.String()),
+      username: Type.Optional(Type.String()),
+      password: Type.Optional(Type.String()),
+    }),
+  ),
+});
+export type CloudConfig = Static<typeof CloudConfig>;
+
+const parser = createParser(CloudConfig, 'cloud configuration');
+
+/** Env variable behind each config path, so errors name what the operator must change. */
+const ENV_NAMES: Record<string, string> = {
+  '/host': 'HOST',
+  '/port': 'PORT',
+  '/logLevel': 'LOG_LEVEL',
+  '/dataDir': 'DATA_DIR',
+  '/mqtt/url': 'MQTT_URL',
+  '/mqtt/shareGroup': 'MQTT_SHARE_GROUP',
+  '/mqtt/clientId': 'MQTT_CLIENT_ID',
+  '/mqtt/embeddedHost': 'MQTT_HOST',
+  '/mqtt/embeddedPort': 'MQTT_PORT',
+  '/influx/url': 'INFLUX_URL',
+  '/influx/database': 'INFLUX_DB',
+};
+
+const num = (v: string | undefined, fallback: number): number | string =>
+  v === undefined || v === '' ? fallback : /^\d+$/.test(v) ? Number(v) : v;
+
+export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConfig {
+  const raw = {
+    host: env.HOST ?? '127.0.0.1',
+    port: num(env.PORT, 8080),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    dataDir: env.DATA_DIR ?? '.data',
+    mqtt: {
+      url: env.MQTT_URL || undefined,
+      username: env.MQTT_USERNAME || undefined,
+      password: env.MQTT_PASSWORD || undefined,
+      shareGroup: env.MQTT_SHARE_GROUP ?? 'ingest',
+      clientId: env.MQTT_CLIENT_ID ?? 'linli-cloud-ingest',
+      embeddedHost: env.MQTT_HOST ?? '127.0.0.1',
+      embeddedPort: num(env.MQTT_PORT, 1883),
+    },
+    influx: env.INFLUX_URL
+      ? {
+          url: env.INFLUX_URL,
+          database: env.INFLUX_DB ?? 'linli',
+          token: env.INFLUX_TOKEN || undefined,
+          username: env.INFLUX_USERNAME || undefined,
+          password: env.INFLUX_PASSWORD || undefined,
+        }
+      : undefined,
+  };
+  const issues = parser.issues(raw);
+  if (issues.length > 0) {
+    const lines = issues.map((i) => `${ENV_NAMES[i.path] ?? i.path}: ${i.message}`);
+    throw new Error(`invalid cloud configuration\n  ${lines.join('\n  ')}`);
+  }
+  return Object.freeze(raw as CloudConfig);
+}

@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { type EmbeddedBroker, startEmbeddedBroker } from './adapters/aedes-broker.js';
+import { InfluxTimeseriesStore } from './adapters/influx.js';
+import { startMqttIngest } from './adapters/mqtt-ingest-client.js';
+import { SqliteTimeseriesStore } from './adapters/sqlite-timeseries.js';
+import { buildApp } from './app.js';
+import type { CloudConfig } from './config.js';
+import { createMetrics } from './metrics.js';
+import { DeadLetterStore } from './modules/ingest/dead-letters.js';
+import { IngestService } from './modules/ingest/ingest.service.js';
+import type { TimeseriesStore } from './ports/timeseries-store.js';
+
+export interface RunningCloud {
+  app: FastifyInstance;
+  url: string;
+  mqttUrl: string;
+  store: TimeseriesStore;
+  ingest: IngestService;
+  stop(): Promise<void>;
+}
+
+async function createStore(config: CloudConfig, logger: Logger): Promise<TimeseriesStore> {
+  if (!config.influx) return new SqliteTimeseriesStore(join(config.dataDir, 'timeseries.db'));
+  const influx = new InfluxTimeseriesStore(config.influx);
+  try {
+    await influx.ensureDatabase();
+  } catch (err) {
+    // Not fatal: ingest retries writes until InfluxDB answers, holding acks meanwhile.
+    logger.warn({ err: (err as Error).message }, 'InfluxDB not reachable at start; will keep retrying');
+  }
+  return influx;
+}
+
+/** Composition root of the cloud service: stores, ingest, broker side, HTTP API. */
+export async function startCloud(config: CloudConfig, logger: Logger): Promise<RunningCloud> {
+  const metrics = createMetrics();
+  const store = await createStore(config, logger);
+  const deadLetters = new DeadLetterStore(join(config.dataDir, 'dead-letters.db'));
+  metrics.deadLetters.set(deadLetters.count());
+  const ingest = new IngestService(store, deadLetters, metrics, logger.child({ module: 'ingest' }));
+  const onTelemetry = (topic: string, payload: Buffer) => ingest.handle(topic, payload);
+
+  let embedded: EmbeddedBroker | undefined;
+  let external: Awaited<ReturnType<typeof startMqttIngest>> | undefined;
+  let mqttUrl: string;
+  if (config.mqtt.url) {
+    external = await startMqttIngest({ ...config.mqtt, url: config.mqtt.url, logger, onTelemetry });
+    mqttUrl = config.mqtt.url;
+  } else {
+    embedded = await startEmbeddedBroker({
+      host: config.mqtt.embeddedHost,
+      port: config.mqtt.embeddedPort,
+      logger,
+      onTelemetry,
+    });
+    mqttUrl = `mqtt://${config.mqtt.embeddedHost}:${embedded.port}`;
+  }
+
+  const app = await buildApp({
+    logger,
+    store,
+    deadLetters,
+    ingest,
+    metrics,
+    brokerHealthy: () => (external ? external.client.connected : embedded !== undefined),
+  });
+  const url = await app.listen({ host: config.host, port: config.port });
+  logger.info({ url, mqttUrl, store: store.name }, 'cloud service ready');
+
+  return {
+    app,
+    url,
+    mqttUrl,
+    store,
+    ingest,
+    async stop() {
+      ingest.stop();
+      await app.close();
+      await external?.close();
+      await embedded?.close();
+      await store.close();
+      deadLetters.close();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { type DeviceProfile, type FunctionArea, type RegisterDef, registerSpan } from '../../protocols/src/index.js';
+
+export interface ReadBlock {
+  area: FunctionArea;
+  address: number;
+  count: number;
+  registers: RegisterDef[];
+}
+
+/** Registers read through between two defined ones. 0: many real devices answer 0x02 for undefined addresses. */
+const MAX_GAP = 0;
+
+/**
+ * Merges a profile's registers into as few Modbus requests as its limits allow: adjacent (or nearly
+ * adjacent) registers of one function area share a request, up to maxRegistersPerRead.
+ */
+export function planReads(profile: DeviceProfile): ReadBlock[] {
+  const limit = profile.maxRegistersPerRead ?? 125;
+  const blocks: ReadBlock[] = [];
+  const sorted = [...profile.registers].sort((a, b) => (a.area === b.area ? a.address - b.address : a.area < b.area ? -1 : 1));
+  for (const reg of sorted) {
+    const span = registerSpan(reg);
+    const last = blocks[blocks.length - 1];
+    const bitLimit = reg.area === 'coil' || reg.area === 'discrete' ? 2000 : limit;
+    if (
+      last &&
+      last.area === reg.area &&
+      reg.address - (last.address + last.count) <= MAX_GAP &&
+      reg.address + span - last.address <= bitLimit
+    ) {
+      last.count = Math.max(last.count, reg.address + span - last.address);
+      last.registers.push(reg);
+    } else {
+      blocks.push({ area: reg.area, address: reg.address, count: span, registers: [reg] });
+    }
+  }
+  return blocks;
+}
