@@ -83,7 +83,10 @@ describe('invalid profiles are rejected with the field and the reason', () => {
   it('names overlapping registers', () => {
     const bad = {
       ...good,
-      registers: [good.registers[0], { name: 'b', area: 'holding', address: 0, type: 'int32', kind: 'gauge' }],
+      registers: [
+        good.registers[0],
+        { name: 'b', area: 'holding', address: 0, type: 'int32', kind: 'gauge' },
+      ],
     };
     expect(() => validateProfile(bad)).toThrow(/registers\/1\/address overlaps "a"/);
   });
@@ -95,6 +98,8 @@ describe('invalid profiles are rejected with the field and the reason', () => {
     const dir = mkdtempSync(join(tmpdir(), 'linli-prof-'));
     const file = join(dir, 'broken.yaml');
     writeFileSync(file, 'schemaVersion: 1\nmodel: Bad Model\n');
-    expect(() => loadProfileFile(file)).toThrow(/broken\.yaml: invalid device profile: .*\/model must match pattern/);
+    expect(() => loadProfileFile(file)).toThrow(
+      /broken\.yaml: invalid device profile: .*\/model must match pattern/,
+    );
   });
 });
