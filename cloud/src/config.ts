@@ -7,7 +7,9 @@ const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 export const CloudConfig = Type.Object({
   host: Type.String({ minLength: 1 }),
   port: Port,
-  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  logLevel: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+  ),
   dataDir: Type.String({ minLength: 1 }),
   mqtt: Type.Object({
     /** Unset: run the embedded aedes broker on host:port below. */

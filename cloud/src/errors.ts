@@ -19,7 +19,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       request.log.error({ err }, 'request failed');
       return reply.status(status).send({ error: 'internal_error', message: 'Internal server error' });
     }
-    const code = err instanceof ApiError ? err.code : err.validation ? 'validation_failed' : (err.code ?? 'bad_request');
+    const code =
+      err instanceof ApiError ? err.code : err.validation ? 'validation_failed' : (err.code ?? 'bad_request');
     return reply.status(status).send({ error: code, message: err.message });
   });
 }

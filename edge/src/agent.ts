@@ -30,11 +30,21 @@ export function startAgent(config: EdgeConfig, logger: Logger): RunningAgent {
     publisher.kick();
   };
   const pollers = config.devices.map(
-    (d) => new DevicePoller(buses.get(d.bus)!, d, profiles.get(d.profile) as DeviceProfile, onReading, logger.child({ device: d.id })),
+    (d) =>
+      new DevicePoller(
+        buses.get(d.bus)!,
+        d,
+        profiles.get(d.profile) as DeviceProfile,
+        onReading,
+        logger.child({ device: d.id }),
+      ),
   );
   publisher.start();
   for (const p of pollers) p.start();
-  logger.info({ gateway: config.gateway.id, devices: pollers.length, buses: buses.size }, 'edge agent started');
+  logger.info(
+    { gateway: config.gateway.id, devices: pollers.length, buses: buses.size },
+    'edge agent started',
+  );
   return {
     outbox,
     publisher,

@@ -106,7 +106,8 @@ function checkReferences(config: EdgeConfig, file: string): void {
     deviceIds.add(d.id);
     if (!busIds.has(d.bus)) problems.push(`devices.${d.id}.bus: no bus "${d.bus}" (declare it under buses)`);
     const unitKey = `${d.bus}/${d.unitId}`;
-    if (units.has(unitKey)) problems.push(`devices.${d.id}.unitId: unit ${d.unitId} is already used on bus ${d.bus}`);
+    if (units.has(unitKey))
+      problems.push(`devices.${d.id}.unitId: unit ${d.unitId} is already used on bus ${d.bus}`);
     units.add(unitKey);
   }
   if (problems.length) throw new Error(`invalid config ${file}\n  ${problems.join('\n  ')}`);
@@ -123,7 +124,9 @@ export function loadEdgeConfig(file: string, env: NodeJS.ProcessEnv = process.en
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read edge config ${file}: ${(err as Error).message} (pass --config <file> or set LINLI_EDGE_CONFIG)`);
+    throw new Error(
+      `cannot read edge config ${file}: ${(err as Error).message} (pass --config <file> or set LINLI_EDGE_CONFIG)`,
+    );
   }
   return parseEdgeConfig(text, file, env);
 }

@@ -5,7 +5,11 @@ import { loadEdgeConfig } from './config.js';
 
 const program = new Command('linli-edge')
   .description('Linli edge agent: polls Modbus devices and publishes their readings over MQTT')
-  .option('-c, --config <file>', 'YAML config file', process.env.LINLI_EDGE_CONFIG ?? 'edge/config/example.yaml')
+  .option(
+    '-c, --config <file>',
+    'YAML config file',
+    process.env.LINLI_EDGE_CONFIG ?? 'edge/config/example.yaml',
+  )
   .parse();
 
 const logger = pino({ name: 'linli-edge', level: process.env.LOG_LEVEL ?? 'info' });

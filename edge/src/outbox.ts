@@ -32,7 +32,9 @@ export class Outbox {
       "values" TEXT NOT NULL
     )`);
     this.insert = this.db.prepare('INSERT INTO outbox (device, ts, quality, "values") VALUES (?, ?, ?, ?)');
-    this.selectAfter = this.db.prepare('SELECT seq, device, ts, quality, "values" FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.selectAfter = this.db.prepare(
+      'SELECT seq, device, ts, quality, "values" FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
+    );
     this.deleteRange = this.db.prepare('DELETE FROM outbox WHERE seq >= ? AND seq <= ?');
     this.countAll = this.db.prepare('SELECT count(*) AS n FROM outbox');
   }
@@ -42,7 +44,9 @@ export class Outbox {
     const seqs: number[] = [];
     this.db.transaction(() => {
       for (const r of readings) {
-        seqs.push(Number(this.insert.run(r.device, r.ts, r.quality, JSON.stringify(r.values)).lastInsertRowid));
+        seqs.push(
+          Number(this.insert.run(r.device, r.ts, r.quality, JSON.stringify(r.values)).lastInsertRowid),
+        );
       }
     })();
     return seqs;
@@ -57,7 +61,13 @@ export class Outbox {
       quality: Reading['quality'];
       values: string;
     }>;
-    return rows.map((r) => ({ seq: r.seq, device: r.device, ts: r.ts, quality: r.quality, values: JSON.parse(r.values) }));
+    return rows.map((r) => ({
+      seq: r.seq,
+      device: r.device,
+      ts: r.ts,
+      quality: r.quality,
+      values: JSON.parse(r.values),
+    }));
   }
 
   /** Removes an acknowledged, contiguous run of sequence numbers. */

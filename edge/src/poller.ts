@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import {
-  type DeviceProfile,
   DecodeError,
+  type DeviceProfile,
   decodeRegister,
   type FieldValue,
   type Quality,
@@ -9,7 +9,7 @@ import {
 } from '../../protocols/src/index.js';
 import { type ModbusBus, ModbusRequestError } from './bus/modbus-bus.js';
 import type { DeviceConfig } from './config.js';
-import { type ReadBlock, planReads } from './read-plan.js';
+import { planReads, type ReadBlock } from './read-plan.js';
 
 export interface PolledReading {
   device: string;
@@ -31,13 +31,13 @@ export interface DeviceCounters {
 export async function pollDevice(
   bus: ModbusBus,
   device: DeviceConfig,
-  profile: DeviceProfile,
   blocks: ReadBlock[],
 ): Promise<Record<string, FieldValue>> {
   const values: Record<string, FieldValue> = {};
   for (const block of blocks) {
     const words = await bus.read(device.unitId, block.area, block.address, block.count);
-    if (words.length < block.count) throw new DecodeError(`short response: ${words.length} of ${block.count} words`);
+    if (words.length < block.count)
+      throw new DecodeError(`short response: ${words.length} of ${block.count} words`);
     for (const reg of block.registers) {
       const start = reg.address - block.address;
       const raw = words.slice(start, start + registerSpan(reg));
@@ -52,7 +52,14 @@ export async function pollDevice(
  * the last poll finished") so slow responses do not make the schedule drift.
  */
 export class DevicePoller {
-  readonly counters: DeviceCounters = { polls: 0, ok: 0, timeouts: 0, exceptions: 0, connectionErrors: 0, decodeErrors: 0 };
+  readonly counters: DeviceCounters = {
+    polls: 0,
+    ok: 0,
+    timeouts: 0,
+    exceptions: 0,
+    connectionErrors: 0,
+    decodeErrors: 0,
+  };
   private readonly blocks: ReadBlock[];
   private timer?: NodeJS.Timeout;
   private nextAt = 0;
@@ -62,7 +69,7 @@ export class DevicePoller {
   constructor(
     private readonly bus: ModbusBus,
     readonly device: DeviceConfig,
-    private readonly profile: DeviceProfile,
+    profile: DeviceProfile,
     private readonly emit: (reading: PolledReading) => void,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
@@ -86,7 +93,7 @@ export class DevicePoller {
     const ts = this.now();
     this.counters.polls++;
     try {
-      const values = await pollDevice(this.bus, this.device, this.profile, this.blocks);
+      const values = await pollDevice(this.bus, this.device, this.blocks);
       this.counters.ok++;
       if (this.failing) this.logger.info({ device: this.device.id }, 'device answers again');
       this.failing = false;

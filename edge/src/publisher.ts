@@ -1,6 +1,11 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { type GatewayStatus, type TelemetryBatch, TELEMETRY_VERSION, topics } from '../../protocols/src/index.js';
+import {
+  type GatewayStatus,
+  TELEMETRY_VERSION,
+  type TelemetryBatch,
+  topics,
+} from '../../protocols/src/index.js';
 import type { EdgeConfig } from './config.js';
 import type { Outbox } from './outbox.js';
 
@@ -16,7 +21,12 @@ export interface PublisherStats {
  * awaiting PUBACK. A batch is deleted from the outbox only when its PUBACK arrives.
  */
 export class Publisher {
-  readonly stats: PublisherStats = { batchesPublished: 0, readingsPublished: 0, publishErrors: 0, lastPublishLatencyMs: 0 };
+  readonly stats: PublisherStats = {
+    batchesPublished: 0,
+    readingsPublished: 0,
+    publishErrors: 0,
+    lastPublishLatencyMs: 0,
+  };
   private client?: MqttClient;
   private lastSentSeq = 0;
   private inflight = 0;
@@ -35,7 +45,13 @@ export class Publisher {
   }
 
   private status(state: GatewayStatus['state']): GatewayStatus {
-    return { v: 1, gatewayId: this.config.gateway.id, state, ts: Date.now(), agentVersion: this.agentVersion };
+    return {
+      v: 1,
+      gatewayId: this.config.gateway.id,
+      state,
+      ts: Date.now(),
+      agentVersion: this.agentVersion,
+    };
   }
 
   start(): void {
@@ -46,12 +62,20 @@ export class Publisher {
       password: this.config.mqtt.password,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
-      will: { topic: topics.status(gatewayId), payload: Buffer.from(JSON.stringify(this.status('offline'))), qos: 1, retain: true },
+      will: {
+        topic: topics.status(gatewayId),
+        payload: Buffer.from(JSON.stringify(this.status('offline'))),
+        qos: 1,
+        retain: true,
+      },
     });
     this.client.on('connect', () => {
       this.logger.info({ url: this.config.mqtt.url }, 'connected to broker');
       // Retained birth message, re-published on every reconnect.
-      this.client?.publish(topics.status(gatewayId), JSON.stringify(this.status('online')), { qos: 1, retain: true });
+      this.client?.publish(topics.status(gatewayId), JSON.stringify(this.status('online')), {
+        qos: 1,
+        retain: true,
+      });
       this.kick();
     });
     this.client.on('error', (err) => this.logger.warn({ err: err.message }, 'mqtt error'));
@@ -69,7 +93,17 @@ export class Publisher {
         const first = readings[0]!.seq;
         const last = readings[readings.length - 1]!.seq;
         this.lastSentSeq = last;
-        this.send({ v: TELEMETRY_VERSION, gatewayId: this.config.gateway.id, seq: first, sentAt: Date.now(), readings }, first, last);
+        this.send(
+          {
+            v: TELEMETRY_VERSION,
+            gatewayId: this.config.gateway.id,
+            seq: first,
+            sentAt: Date.now(),
+            readings,
+          },
+          first,
+          last,
+        );
       }
     } finally {
       this.draining = false;
@@ -81,27 +115,37 @@ export class Publisher {
     this.inflight++;
     // mqtt.js keeps an unacknowledged QoS 1 packet and resends it after a reconnect, so the
     // callback fires once the broker really has it; if this process dies first, the outbox still does.
-    this.client?.publish(topics.telemetry(this.config.gateway.id), JSON.stringify(batch), { qos: 1 }, (err) => {
-      this.inflight--;
-      if (err) {
-        this.stats.publishErrors++;
-        this.logger.warn({ err: err.message, first, last }, 'publish failed; will resend');
-        this.lastSentSeq = Math.min(this.lastSentSeq, first - 1);
-      } else {
-        this.outbox.ack(first, last);
-        this.stats.batchesPublished++;
-        this.stats.readingsPublished += batch.readings.length;
-        this.stats.lastPublishLatencyMs = Date.now() - started;
-      }
-      this.kick();
-    });
+    this.client?.publish(
+      topics.telemetry(this.config.gateway.id),
+      JSON.stringify(batch),
+      { qos: 1 },
+      (err) => {
+        this.inflight--;
+        if (err) {
+          this.stats.publishErrors++;
+          this.logger.warn({ err: err.message, first, last }, 'publish failed; will resend');
+          this.lastSentSeq = Math.min(this.lastSentSeq, first - 1);
+        } else {
+          this.outbox.ack(first, last);
+          this.stats.batchesPublished++;
+          this.stats.readingsPublished += batch.readings.length;
+          this.stats.lastPublishLatencyMs = Date.now() - started;
+        }
+        this.kick();
+      },
+    );
   }
 
   async stop(): Promise<void> {
     const client = this.client;
     if (!client) return;
     if (client.connected) {
-      await client.publishAsync(topics.status(this.config.gateway.id), JSON.stringify(this.status('offline')), { qos: 1, retain: true }).catch(() => undefined);
+      await client
+        .publishAsync(topics.status(this.config.gateway.id), JSON.stringify(this.status('offline')), {
+          qos: 1,
+          retain: true,
+        })
+        .catch(() => undefined);
     }
     await client.endAsync();
   }

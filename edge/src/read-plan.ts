@@ -1,4 +1,9 @@
-import { type DeviceProfile, type FunctionArea, type RegisterDef, registerSpan } from '../../protocols/src/index.js';
+import {
+  type DeviceProfile,
+  type FunctionArea,
+  type RegisterDef,
+  registerSpan,
+} from '../../protocols/src/index.js';
 
 export interface ReadBlock {
   area: FunctionArea;
@@ -17,7 +22,9 @@ const MAX_GAP = 0;
 export function planReads(profile: DeviceProfile): ReadBlock[] {
   const limit = profile.maxRegistersPerRead ?? 125;
   const blocks: ReadBlock[] = [];
-  const sorted = [...profile.registers].sort((a, b) => (a.area === b.area ? a.address - b.address : a.area < b.area ? -1 : 1));
+  const sorted = [...profile.registers].sort((a, b) =>
+    a.area === b.area ? a.address - b.address : a.area < b.area ? -1 : 1,
+  );
   for (const reg of sorted) {
     const span = registerSpan(reg);
     const last = blocks[blocks.length - 1];

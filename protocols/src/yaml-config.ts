@@ -18,12 +18,19 @@ function pathSegments(pointer: string): Array<string | number> {
  * Parses YAML text and validates it against a schema. Each problem is reported with the line it
  * is on (or the line of the nearest enclosing node, for a missing field), so installers can fix it.
  */
-export function parseYamlConfig<T>(text: string, file: string, parser: Parser<T>, overlay?: (doc: unknown) => unknown): T {
+export function parseYamlConfig<T>(
+  text: string,
+  file: string,
+  parser: Parser<T>,
+  overlay?: (doc: unknown) => unknown,
+): T {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new ConfigFileError(`${file}:${e.linePos?.[0]?.line ?? '?'}: YAML syntax error: ${e.message.split('\n')[0]}`);
+    throw new ConfigFileError(
+      `${file}:${e.linePos?.[0]?.line ?? '?'}: YAML syntax error: ${e.message.split('\n')[0]}`,
+    );
   }
   const raw = overlay ? overlay(doc.toJS()) : doc.toJS();
   const issues = parser.issues(raw);

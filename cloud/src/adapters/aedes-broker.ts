@@ -32,7 +32,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       options.onTelemetry(packet.topic, packet.payload as Buffer).then(
         () => callback(null),
         (err: Error) => {
-          options.logger.warn({ err: err.message, client: client.id }, 'telemetry not stored; refusing publish');
+          options.logger.warn(
+            { err: err.message, client: client.id },
+            'telemetry not stored; refusing publish',
+          );
           callback(err);
         },
       );

@@ -87,7 +87,8 @@ export class InfluxTimeseriesStore implements TimeseriesStore {
       .join('\n');
     const params = new URLSearchParams({ db: this.options.database, precision: 'ms' });
     const res = await this.request(`/write?${params}`, { method: 'POST', body });
-    if (res.status !== 204) throw new InfluxError(`InfluxDB write failed (${res.status}): ${await res.text()}`, res.status);
+    if (res.status !== 204)
+      throw new InfluxError(`InfluxDB write failed (${res.status}): ${await res.text()}`, res.status);
   }
 
   private async influxql(q: string, method: 'GET' | 'POST' = 'GET'): Promise<InfluxQueryResponse> {
@@ -95,7 +96,8 @@ export class InfluxTimeseriesStore implements TimeseriesStore {
     const res = await this.request(`/query?${params}`, { method });
     const json = (await res.json()) as InfluxQueryResponse;
     const error = json.error ?? json.results?.find((r) => r.error)?.error;
-    if (!res.ok || error) throw new InfluxError(`InfluxDB query failed (${res.status}): ${error ?? 'unknown error'}`, res.status);
+    if (!res.ok || error)
+      throw new InfluxError(`InfluxDB query failed (${res.status}): ${error ?? 'unknown error'}`, res.status);
     return json;
   }
 

@@ -18,7 +18,9 @@ export interface MqttIngestOptions {
  * handleMessage calls back, so a message is acknowledged only once it is durable. The session is
  * persistent (clean: false), so what arrives while this instance is away is queued by the broker.
  */
-export async function startMqttIngest(options: MqttIngestOptions): Promise<{ client: MqttClient; close(): Promise<void> }> {
+export async function startMqttIngest(
+  options: MqttIngestOptions,
+): Promise<{ client: MqttClient; close(): Promise<void> }> {
   const client = mqtt.connect(options.url, {
     clientId: options.clientId,
     username: options.username,

@@ -46,7 +46,8 @@ export class SqliteTimeseriesStore implements TimeseriesStore {
 
   async write(readings: readonly StoredReading[]): Promise<void> {
     this.db.transaction(() => {
-      for (const r of readings) this.upsert.run(r.device, r.ts, r.gatewayId, r.seq, r.quality, JSON.stringify(r.values));
+      for (const r of readings)
+        this.upsert.run(r.device, r.ts, r.gatewayId, r.seq, r.quality, JSON.stringify(r.values));
     })();
   }
 

@@ -29,7 +29,11 @@ interface ModbusErrorShape {
 function classify(err: unknown): ModbusRequestError {
   const e = (err ?? {}) as ModbusErrorShape;
   if (typeof e.modbusCode === 'number')
-    return new ModbusRequestError('exception', `Modbus exception 0x${e.modbusCode.toString(16).padStart(2, '0')}`, e.modbusCode);
+    return new ModbusRequestError(
+      'exception',
+      `Modbus exception 0x${e.modbusCode.toString(16).padStart(2, '0')}`,
+      e.modbusCode,
+    );
   if (e.errno === 'ETIMEDOUT') return new ModbusRequestError('timeout', 'no response (timed out)');
   return new ModbusRequestError('connection', e.message ?? String(err));
 }
@@ -78,7 +82,10 @@ export class ModbusBus {
       try {
         await this.ensureOpen();
       } catch (err) {
-        throw new ModbusRequestError('connection', `cannot open ${describe(this.config)}: ${(err as Error).message}`);
+        throw new ModbusRequestError(
+          'connection',
+          `cannot open ${describe(this.config)}: ${(err as Error).message}`,
+        );
       }
       this.client.setID(unitId);
       try {

@@ -30,10 +30,13 @@ export function loadProfileFile(path: string): DeviceProfile {
 export function loadProfiles(dirs: readonly string[] = [BUILTIN_PROFILES_DIR]): Map<string, DeviceProfile> {
   const profiles = new Map<string, DeviceProfile>();
   for (const dir of dirs) {
-    for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()) {
       const path = join(dir, file);
       const profile = loadProfileFile(path);
-      if (profiles.has(profile.model)) throw new ProfileFileError(`${path}: model "${profile.model}" is defined twice`);
+      if (profiles.has(profile.model))
+        throw new ProfileFileError(`${path}: model "${profile.model}" is defined twice`);
       profiles.set(profile.model, profile);
     }
   }

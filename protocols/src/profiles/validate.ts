@@ -9,15 +9,23 @@ function semanticIssues(profile: DeviceProfile): Issue[] {
   const used = new Map<string, string>(); // "area:address" -> register name
   profile.registers.forEach((reg, i) => {
     const at = `/registers/${i}`;
-    if (names.has(reg.name)) issues.push({ path: `${at}/name`, message: `duplicate register name "${reg.name}"` });
+    if (names.has(reg.name))
+      issues.push({ path: `${at}/name`, message: `duplicate register name "${reg.name}"` });
     names.add(reg.name);
     if (isBitArea(reg) !== (reg.type === 'bool'))
-      issues.push({ path: `${at}/type`, message: `type ${reg.type} does not fit area ${reg.area} (bool <-> coil/discrete)` });
+      issues.push({
+        path: `${at}/type`,
+        message: `type ${reg.type} does not fit area ${reg.area} (bool <-> coil/discrete)`,
+      });
     if ((reg.type === 'string') !== (reg.length !== undefined))
-      issues.push({ path: `${at}/length`, message: 'length is required for type string and only allowed there' });
+      issues.push({
+        path: `${at}/length`,
+        message: 'length is required for type string and only allowed there',
+      });
     if (reg.scale === 0) issues.push({ path: `${at}/scale`, message: 'scale must not be 0' });
     const span = registerSpan(reg);
-    if (reg.address + span > 65536) issues.push({ path: `${at}/address`, message: 'register runs past 65535' });
+    if (reg.address + span > 65536)
+      issues.push({ path: `${at}/address`, message: 'register runs past 65535' });
     for (let a = reg.address; a < reg.address + span; a++) {
       const key = `${reg.area}:${a}`;
       const other = used.get(key);
@@ -34,8 +42,15 @@ function semanticIssues(profile: DeviceProfile): Issue[] {
     }
     try {
       const got = decodeRegister(reg, tv.raw);
-      const ok = typeof got === 'number' && typeof tv.value === 'number' ? Math.abs(got - tv.value) <= 1e-6 * Math.max(1, Math.abs(tv.value)) : got === tv.value;
-      if (!ok) issues.push({ path: `${at}/value`, message: `decodes to ${JSON.stringify(got)}, vector says ${JSON.stringify(tv.value)}` });
+      const ok =
+        typeof got === 'number' && typeof tv.value === 'number'
+          ? Math.abs(got - tv.value) <= 1e-6 * Math.max(1, Math.abs(tv.value))
+          : got === tv.value;
+      if (!ok)
+        issues.push({
+          path: `${at}/value`,
+          message: `decodes to ${JSON.stringify(got)}, vector says ${JSON.stringify(tv.value)}`,
+        });
     } catch (err) {
       issues.push({ path: `${at}/raw`, message: (err as Error).message });
     }

@@ -12,7 +12,10 @@ const ReadingOut = Type.Object({
   values: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Boolean(), Type.String()])),
 });
 
-export const devicesRoutes: FastifyPluginAsyncTypebox<{ store: TimeseriesStore }> = async (app, { store }) => {
+export const devicesRoutes: FastifyPluginAsyncTypebox<{ store: TimeseriesStore }> = async (
+  app,
+  { store },
+) => {
   app.get(
     '/api/devices/:id/readings',
     {

@@ -37,9 +37,23 @@ export class DeadLetterStore {
 
   list(limit = 100, afterId = 0): DeadLetter[] {
     const rows = this.db
-      .prepare('SELECT id, received_at, topic, reason, payload FROM dead_letters WHERE id > ? ORDER BY id LIMIT ?')
-      .all(afterId, limit) as Array<{ id: number; received_at: number; topic: string; reason: string; payload: Buffer }>;
-    return rows.map((r) => ({ id: r.id, receivedAt: r.received_at, topic: r.topic, reason: r.reason, payload: r.payload.toString('base64') }));
+      .prepare(
+        'SELECT id, received_at, topic, reason, payload FROM dead_letters WHERE id > ? ORDER BY id LIMIT ?',
+      )
+      .all(afterId, limit) as Array<{
+      id: number;
+      received_at: number;
+      topic: string;
+      reason: string;
+      payload: Buffer;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      receivedAt: r.received_at,
+      topic: r.topic,
+      reason: r.reason,
+      payload: r.payload.toString('base64'),
+    }));
   }
 
   get(id: number): { topic: string; payload: Buffer } | undefined {

@@ -4,10 +4,10 @@ import { ApiError } from '../../errors.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { IngestService } from './ingest.service.js';
 
-export const ingestRoutes: FastifyPluginAsyncTypebox<{ deadLetters: DeadLetterStore; ingest: IngestService }> = async (
-  app,
-  { deadLetters, ingest },
-) => {
+export const ingestRoutes: FastifyPluginAsyncTypebox<{
+  deadLetters: DeadLetterStore;
+  ingest: IngestService;
+}> = async (app, { deadLetters, ingest }) => {
   app.get(
     '/api/dead-letters',
     {

@@ -26,7 +26,7 @@ export class IngestService {
   async handle(topic: string, payload: Buffer): Promise<IngestOutcome> {
     const started = performance.now();
     const parsed = parseTopic(topic);
-    if (!parsed || parsed.kind !== 'telemetry') {
+    if (parsed?.kind !== 'telemetry') {
       this.metrics.messagesReceived.inc({ outcome: 'ignored' });
       return 'ignored';
     }
@@ -35,7 +35,10 @@ export class IngestService {
       const batch = telemetryParser.parse(JSON.parse(payload.toString('utf8')));
       if (batch.gatewayId !== parsed.gatewayId) {
         throw new SchemaError('telemetry batch', [
-          { path: '/gatewayId', message: `"${batch.gatewayId}" does not match the topic's gateway "${parsed.gatewayId}"` },
+          {
+            path: '/gatewayId',
+            message: `"${batch.gatewayId}" does not match the topic's gateway "${parsed.gatewayId}"`,
+          },
         ]);
       }
       readings = batch.readings.map((r) => ({ ...r, gatewayId: parsed.gatewayId }));

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { loadCloudConfig } from '../../cloud/src/config.js';
+
+describe('cloud config from the environment', () => {
+  it('defaults to embedded broker and SQLite', () => {
+    const cfg = loadCloudConfig({});
+    expect(cfg.mqtt.url).toBeUndefined();
+    expect(cfg.influx).toBeUndefined();
+    expect(cfg.port).toBe(8080);
+  });
+  it('names the variable and the reason of a bad value', () => {
+    expect(() => loadCloudConfig({ PORT: 'eighty' })).toThrow(/PORT: must be integer/);
+    expect(() => loadCloudConfig({ INFLUX_URL: 'localhost:8086' })).toThrow(/INFLUX_URL: must match pattern/);
+    expect(() => loadCloudConfig({ MQTT_PORT: '70000' })).toThrow(/MQTT_PORT: must be <= 65535/);
+  });
+});

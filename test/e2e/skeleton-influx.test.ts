@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type InfluxDBHandle, startInfluxDB } from '../helpers/influxdb.js';
+import { getReadings, type Pipeline, startPipeline, waitFor } from '../support/pipeline.js';
+
+describe('walking skeleton into a real InfluxDB (v1 HTTP API)', () => {
+  let influx: InfluxDBHandle;
+  let p: Pipeline;
+  beforeAll(async () => {
+    influx = await startInfluxDB();
+    p = await startPipeline({ meters: 2, env: { INFLUX_URL: influx.url, INFLUX_DB: 'linli_e2e' } });
+  });
+  afterAll(async () => {
+    await p?.stop();
+    await influx?.stop();
+  });
+
+  it('readings polled over Modbus TCP land in InfluxDB and come back through the API', async () => {
+    expect(p.cloud.store.name).toBe('influxdb');
+    const readings = await waitFor(
+      async () => {
+        const r = await getReadings(p.cloud, 'wm-001');
+        return r.length >= 3 ? r : undefined;
+      },
+      15_000,
+      'three readings of wm-001 in InfluxDB',
+    );
+    expect(readings[0]).toMatchObject({ device: 'wm-001', quality: 'good', gatewayId: 'gw-test-1' });
+    expect(readings[0]!.values).toMatchObject({ battery_pct: 95, water_temp_c: 18.5, leak: false });
+
+    // Ask InfluxDB itself, bypassing our adapter: the points are there, one per (device, time).
+    const q = new URLSearchParams({
+      db: 'linli_e2e',
+      q: `SELECT count("_seq") FROM "readings" WHERE "device" = 'wm-001'`,
+    });
+    const body = (await (await fetch(`${influx.url}/query?${q}`)).json()) as {
+      results: Array<{ series?: Array<{ values: Array<[string, number]> }> }>;
+    };
+    const count = body.results[0]!.series![0]!.values[0]![1];
+    expect(count).toBeGreaterThanOrEqual(3);
+  });
+});
