@@ -1,3 +1,7 @@
+export * from './messages/command.js';
+export * from './messages/config.js';
+export * from './messages/config-hash.js';
+export * from './messages/stats.js';
 export * from './messages/status.js';
 export * from './messages/telemetry.js';
 export * from './profiles/codec.js';

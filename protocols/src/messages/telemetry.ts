@@ -16,7 +16,9 @@ export const Reading = Type.Object(
     device: Type.String({ pattern: ID_PATTERN }),
     /** Device timestamp: when the edge polled it (ms since epoch). With the series it is the point's identity. */
     ts: Type.Integer({ minimum: 0 }),
-    values: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }), FieldValue, { maxProperties: 64 }),
+    values: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }), FieldValue, {
+      maxProperties: 64,
+    }),
     quality: Quality,
   },
   { additionalProperties: false },
