@@ -29,13 +29,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/health', async (_request, reply) => {
     const [store, broker] = [await deps.store.ping(), deps.brokerHealthy()];
     const ok = store && broker;
-    return reply
-      .status(ok ? 200 : 503)
-      .send({
-        status: ok ? 'ok' : 'degraded',
-        store: { name: deps.store.name, ok: store },
-        broker: { ok: broker },
-      });
+    return reply.status(ok ? 200 : 503).send({
+      status: ok ? 'ok' : 'degraded',
+      store: { name: deps.store.name, ok: store },
+      broker: { ok: broker },
+    });
   });
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);
