@@ -1,9 +1,9 @@
 import type { DeviceProfile } from '../../protocols/src/index.js';
 import type { Clock } from './clock.js';
-import type { PduResult } from './modbus/pdu.js';
-import { handlePdu, SILENCE } from './modbus/pdu.js';
 import { SimDevice } from './devices/sim-device.js';
 import { stepWaterMeter } from './devices/water-meter.js';
+import type { PduResult } from './modbus/pdu.js';
+import { handlePdu, SILENCE } from './modbus/pdu.js';
 
 export interface CommunityOptions {
   waterMeters: number;

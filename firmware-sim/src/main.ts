@@ -18,7 +18,13 @@ const program = new Command('linli-sim')
 
 const opts = program.opts<{ host: string; port: number; meters: number; speed: number }>();
 const logger = pino({ name: 'firmware-sim' });
-const sim = await startSimulator({ host: opts.host, port: opts.port, waterMeters: opts.meters, speed: opts.speed, logger });
+const sim = await startSimulator({
+  host: opts.host,
+  port: opts.port,
+  waterMeters: opts.meters,
+  speed: opts.speed,
+  logger,
+});
 const shutdown = async () => {
   await sim.stop();
   process.exit(0);

@@ -4,7 +4,7 @@
  * garbage) can be injected per device and one process can serve 1,000+ unit ids cheaply.
  */
 
-export const enum ExceptionCode {
+export enum ExceptionCode {
   IllegalFunction = 0x01,
   IllegalDataAddress = 0x02,
   IllegalDataValue = 0x03,
@@ -75,7 +75,10 @@ function handleWrite(fc: number, pdu: Buffer, target: ModbusTarget): Buffer {
     if (pdu.length !== 5) return exceptionPdu(fc, ExceptionCode.IllegalDataValue);
     const raw = pdu.readUInt16BE(3);
     if (fc === 5 && raw !== 0xff00 && raw !== 0) return exceptionPdu(fc, ExceptionCode.IllegalDataValue);
-    result = fc === 5 ? target.write('coil', address, [raw === 0xff00 ? 1 : 0]) : target.write('holding', address, [raw]);
+    result =
+      fc === 5
+        ? target.write('coil', address, [raw === 0xff00 ? 1 : 0])
+        : target.write('holding', address, [raw]);
     return result === undefined ? Buffer.from(pdu) : exceptionPdu(fc, result);
   }
   const count = pdu.readUInt16BE(3);

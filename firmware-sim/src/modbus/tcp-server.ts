@@ -58,7 +58,9 @@ export class ModbusTcpServer {
     const pdu = frame.subarray(7);
     // A TCP gateway answers 0x0B for a unit id with no device behind it (Modbus spec, §6 of the
     // Messaging on TCP/IP guide), so clients can tell "no device" from "gateway down".
-    const result = this.options.handle(unitId, pdu) ?? exceptionPdu(pdu[0] ?? 0, ExceptionCode.GatewayTargetFailedToRespond);
+    const result =
+      this.options.handle(unitId, pdu) ??
+      exceptionPdu(pdu[0] ?? 0, ExceptionCode.GatewayTargetFailedToRespond);
     if (result === SILENCE || socket.destroyed) return;
     const header = Buffer.alloc(MBAP_LENGTH);
     frame.copy(header, 0, 0, 4); // transaction id, protocol id
