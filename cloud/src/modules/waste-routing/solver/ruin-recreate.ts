@@ -1,0 +1,257 @@
+/**
+ * SISR ruin and recreate (Christiaens & Vanden Berghe 2020, "Slack Induction by String Removals").
+ *
+ * Ruin removes a few strings (consecutive customers) from routes that are close to a random seed
+ * customer: removing *adjacent* strings frees capacity ("slack") in nearby routes at the same time,
+ * so the recreate step can regroup customers between those routes. Recreate is greedy cheapest
+ * insertion in a randomised customer order, with "blinks": each candidate position is skipped with
+ * a small probability, which diversifies without making insertion much worse.
+ */
+import type { Neighbors } from './neighbors.js';
+import type { Rng } from './rng.js';
+import type { Penalty, Solution } from './solution.js';
+
+export interface RuinParams {
+  /** Average number of removed customers (c-bar). */
+  avgRemoved: number;
+  /** Maximum string length (L-max). */
+  maxString: number;
+  /** Probability of the split-string variant. */
+  splitRate: number;
+  /** Probability to stop growing the preserved block of a split string. */
+  splitDepth: number;
+  /** Blink rate during insertion. */
+  blinkRate: number;
+}
+
+export const DEFAULT_RUIN: RuinParams = {
+  avgRemoved: 10,
+  maxString: 10,
+  splitRate: 0.5,
+  splitDepth: 0.01,
+  blinkRate: 0.01,
+};
+
+/** Scratch buffers reused across iterations to avoid allocation in the hot loop. */
+export class RuinRecreate {
+  readonly removed: Int32Array;
+  nRemoved = 0;
+  private readonly mark: Int32Array;
+  private stamp = 0;
+  private readonly routeMark: Int32Array;
+  private readonly touched: Int32Array;
+  private nTouched = 0;
+  private readonly sortKey: Float64Array;
+  /** Transposed matrix: row c holds d(j -> c), so both insertion terms read rows of c (cache). */
+  private distT: Float64Array | undefined;
+
+  constructor(
+    n: number,
+    maxRoutes: number,
+    private readonly nb: Neighbors,
+    private readonly rng: Rng,
+    public params: RuinParams = DEFAULT_RUIN,
+  ) {
+    this.removed = new Int32Array(n + 1);
+    this.mark = new Int32Array(n + 1);
+    this.routeMark = new Int32Array(Math.max(maxRoutes, n + 1));
+    this.touched = new Int32Array(Math.max(maxRoutes, n + 1));
+    this.sortKey = new Float64Array(n + 1);
+  }
+
+  /** Removes strings around a random seed customer; fills `removed`. */
+  ruin(s: Solution): void {
+    const P = this.params;
+    const rng = this.rng;
+    const n = s.inst.n;
+    this.stamp++;
+    const stamp = this.stamp;
+    this.nRemoved = 0;
+    this.nTouched = 0;
+    const nonEmpty = s.nonEmptyRoutes();
+    if (nonEmpty === 0) return;
+    const avgCard = n / nonEmpty;
+    const lsMax = Math.min(P.maxString, avgCard);
+    const ksMax = (4 * P.avgRemoved) / (1 + lsMax) - 1;
+    const ks = Math.floor(rng.next() * ksMax) + 1;
+    const seed = 1 + rng.int(n);
+    const w = this.nb.width;
+    const adj = this.nb.adj;
+    for (let i = -1; i < w && this.nTouched < ks; i++) {
+      const c = i < 0 ? seed : adj[seed * w + i]!;
+      const r = s.routeOf[c]!;
+      if (r < 0 || this.routeMark[r] === stamp || this.mark[c] === stamp) continue;
+      this.routeMark[r] = stamp;
+      this.touched[this.nTouched++] = r;
+      const L = s.len[r]!;
+      const ltMax = Math.min(L, lsMax);
+      const l = Math.floor(rng.next() * ltMax) + 1;
+      const arr = s.routes[r]!;
+      const p = s.posOf[c]!;
+      if (l < L && rng.next() < P.splitRate) {
+        // Split string: a string of l + m customers containing c, of which a random block of m
+        // consecutive customers is preserved.
+        let m = 1;
+        while (l + m < L && rng.next() > P.splitDepth) m++;
+        const span = l + m;
+        const lo = Math.max(0, p - span + 1);
+        const hi = Math.min(p, L - span);
+        const start = lo + rng.int(hi - lo + 1);
+        const keep = start + rng.int(l + 1);
+        for (let j = start; j < start + span; j++) {
+          if (j >= keep && j < keep + m) continue;
+          this.take(arr[j]!, stamp);
+        }
+      } else {
+        const lo = Math.max(0, p - l + 1);
+        const hi = Math.min(p, L - l);
+        const start = lo + rng.int(hi - lo + 1);
+        for (let j = start; j < start + l; j++) this.take(arr[j]!, stamp);
+      }
+    }
+    // Compact the ruined routes.
+    for (let t = 0; t < this.nTouched; t++) {
+      const r = this.touched[t]!;
+      const arr = s.routes[r]!;
+      const L = s.len[r]!;
+      let k = 0;
+      for (let j = 0; j < L; j++) {
+        const c = arr[j]!;
+        if (this.mark[c] !== stamp) arr[k++] = c;
+        else s.routeOf[c] = -1;
+      }
+      s.len[r] = k;
+      s.updateRoute(r);
+    }
+    s.compact();
+  }
+
+  private take(c: number, stamp: number): void {
+    this.mark[c] = stamp;
+    this.removed[this.nRemoved++] = c;
+  }
+
+  /** Marks every customer as removed (to build an initial solution by insertion). */
+  removeAll(s: Solution): void {
+    this.nRemoved = 0;
+    for (let c = 1; c <= s.inst.n; c++) this.removed[this.nRemoved++] = c;
+    s.routeOf.fill(-1);
+    if (s.fixedSlots) {
+      for (let r = 0; r < s.nRoutes; r++) {
+        s.len[r] = 0;
+        s.updateRoute(r);
+      }
+    } else s.nRoutes = 0;
+  }
+
+  /** Orders removed customers by one of SISR's randomly chosen criteria. */
+  private sortRemoved(s: Solution): void {
+    const rem = this.removed;
+    const k = this.nRemoved;
+    const u = this.rng.int(11); // weights 4:4:2:1 as in the SISR paper
+    if (u < 4) {
+      this.rng.shuffle(rem, k);
+      return;
+    }
+    const key = this.sortKey;
+    const N = s.N;
+    const d = s.inst.dist;
+    for (let i = 0; i < k; i++) {
+      const c = rem[i]!;
+      if (u < 8)
+        key[c] = -s.inst.demand[c]!; // largest demand first
+      else if (u < 10)
+        key[c] = -d[c]!; // farthest from depot first
+      else key[c] = d[c * N]!; // closest to depot first
+    }
+    // Shuffle first so ties are broken randomly, then a stable insertion sort (k is small).
+    this.rng.shuffle(rem, k);
+    for (let i = 1; i < k; i++) {
+      const c = rem[i]!;
+      const kc = key[c]!;
+      let j = i - 1;
+      while (j >= 0 && key[rem[j]!]! > kc) {
+        rem[j + 1] = rem[j]!;
+        j--;
+      }
+      rem[j + 1] = c;
+    }
+  }
+
+  /** Greedy insertion with blinks of all removed customers. */
+  recreate(s: Solution, pen: Penalty): void {
+    this.sortRemoved(s);
+    const rng = this.rng;
+    const blink = this.params.blinkRate;
+    const inst = s.inst;
+    const d = inst.dist;
+    const N = s.N;
+    if (!this.distT) this.distT = transpose(d, N);
+    const dT = this.distT;
+    const q = inst.demand;
+    const hard = !s.fixedSlots;
+    const Q = inst.capacity;
+    const maxD = inst.maxRouteDistance ?? Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.nRemoved; i++) {
+      const c = this.removed[i]!;
+      const qc = q[c]!;
+      const cN = c * N;
+      let bestCost = Number.POSITIVE_INFINITY;
+      let bestR = -1;
+      let bestPos = -1;
+      for (let r = 0; r < s.nRoutes; r++) {
+        const load = s.load[r]!;
+        const newLoad = load + qc;
+        if (hard && newLoad > Q + 1e-9) continue;
+        const rd = s.rdist[r]!;
+        const basePen = hard ? 0 : pen.of(load, rd);
+        const arr = s.routes[r]!;
+        const L = s.len[r]!;
+        let prev = 0;
+        for (let p = 0; p <= L; p++) {
+          const next = p < L ? arr[p]! : 0;
+          let delta = dT[cN + prev]! + d[cN + next]! - d[prev * N + next]!;
+          if (hard) {
+            if (rd + delta > maxD + 1e-9) {
+              prev = next;
+              continue;
+            }
+          } else delta += pen.of(newLoad, rd + delta) - basePen;
+          if (delta < bestCost && (blink === 0 || rng.next() >= blink)) {
+            bestCost = delta;
+            bestR = r;
+            bestPos = p;
+          }
+          prev = next;
+        }
+      }
+      if (bestR < 0) {
+        bestR = s.openRoute();
+        bestPos = 0;
+        if (bestR < 0) throw new Error('no route available for insertion');
+      }
+      const arr = s.routes[bestR]!;
+      const L = s.len[bestR]!;
+      arr.copyWithin(bestPos + 1, bestPos, L);
+      arr[bestPos] = c;
+      s.len[bestR] = L + 1;
+      s.updateRoute(bestR);
+    }
+  }
+}
+
+function transpose(d: Float64Array, N: number): Float64Array {
+  let symmetric = true;
+  for (let i = 0; i < N && symmetric; i++) {
+    for (let j = i + 1; j < N; j++) {
+      if (d[i * N + j] !== d[j * N + i]) {
+        symmetric = false;
+        break;
+      }
+    }
+  }
+  if (symmetric) return d;
+  const t = new Float64Array(N * N);
+  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) t[j * N + i] = d[i * N + j]!;
+  return t;
+}

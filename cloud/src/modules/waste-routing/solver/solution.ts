@@ -1,0 +1,218 @@
+/**
+ * Mutable solution state used inside the search.
+ *
+ * Routes are kept as arrays of customers per route slot (depot implicit at both ends), with
+ * per-node route/position indices and per-route prefix sums (load and distance). This makes every
+ * move evaluation O(1) (neighbour lookups, prefix sums for 2-opt* tails) and every applied move
+ * O(route length), which is cheap because routes are short compared with n.
+ *
+ * Constraint violations are priced rather than forbidden: `penalty()` turns capacity and
+ * max-route-length excess into cost. With a fixed fleet, tight instances have few feasible
+ * neighbours and a penalised search moves through infeasible space; with an unlimited fleet the
+ * weights are huge, i.e. effectively hard constraints.
+ */
+import type { CvrpInstance } from './instance.js';
+
+export class Penalty {
+  constructor(
+    public capacity: number,
+    public maxDist: number,
+    /** Cost per unit of load above capacity. */
+    public loadWeight: number,
+    /** Cost per unit of length above maxDist. */
+    public distWeight: number,
+  ) {}
+
+  of(load: number, dist: number): number {
+    let p = 0;
+    if (load > this.capacity + 1e-9) p += this.loadWeight * (load - this.capacity);
+    if (dist > this.maxDist + 1e-9) p += this.distWeight * (dist - this.maxDist);
+    return p;
+  }
+}
+
+export class Solution {
+  readonly N: number;
+  /** Number of route slots in use (routes 0..nRoutes-1). */
+  nRoutes = 0;
+  /** Fixed fleet: slots are permanent and may be empty. Unlimited: empty routes are dropped. */
+  readonly fixedSlots: boolean;
+  readonly routes: Int32Array[] = [];
+  readonly len: Int32Array;
+  readonly load: Float64Array;
+  readonly rdist: Float64Array;
+  /** Route of each customer (-1 when unrouted). */
+  readonly routeOf: Int32Array;
+  readonly posOf: Int32Array;
+  /** Load of the route up to and including the node. */
+  readonly cumLoad: Float64Array;
+  /** Distance from the depot to the node along its route. */
+  readonly cumDist: Float64Array;
+
+  constructor(
+    readonly inst: CvrpInstance,
+    readonly maxRoutes: number,
+  ) {
+    this.N = inst.n + 1;
+    this.fixedSlots = inst.fleet.kind !== 'unlimited';
+    this.len = new Int32Array(maxRoutes);
+    this.load = new Float64Array(maxRoutes);
+    this.rdist = new Float64Array(maxRoutes);
+    this.routeOf = new Int32Array(this.N).fill(-1);
+    this.posOf = new Int32Array(this.N);
+    this.cumLoad = new Float64Array(this.N);
+    this.cumDist = new Float64Array(this.N);
+    if (this.fixedSlots) {
+      this.nRoutes = maxRoutes;
+      for (let r = 0; r < maxRoutes; r++) this.routes.push(new Int32Array(this.N));
+    }
+  }
+
+  /** Returns the array of a route slot, allocating slots lazily (unlimited fleet). */
+  slot(r: number): Int32Array {
+    while (this.routes.length <= r) this.routes.push(new Int32Array(this.N));
+    return this.routes[r]!;
+  }
+
+  /** Opens a new empty route; returns its index, or -1 if the fleet is exhausted. */
+  openRoute(): number {
+    if (this.nRoutes >= this.maxRoutes) return -1;
+    const r = this.nRoutes++;
+    this.slot(r);
+    this.len[r] = 0;
+    this.load[r] = 0;
+    this.rdist[r] = 0;
+    return r;
+  }
+
+  /** Recomputes the bookkeeping of one route after its array changed. */
+  updateRoute(r: number): void {
+    const arr = this.routes[r]!;
+    const L = this.len[r]!;
+    const d = this.inst.dist;
+    const q = this.inst.demand;
+    const N = this.N;
+    let prev = 0;
+    let load = 0;
+    let dist = 0;
+    for (let i = 0; i < L; i++) {
+      const c = arr[i]!;
+      dist += d[prev * N + c]!;
+      load += q[c]!;
+      this.routeOf[c] = r;
+      this.posOf[c] = i;
+      this.cumLoad[c] = load;
+      this.cumDist[c] = dist;
+      prev = c;
+    }
+    if (L > 0) dist += d[prev * N]!;
+    this.load[r] = load;
+    this.rdist[r] = dist;
+  }
+
+  /** Drops empty routes (unlimited fleet only), keeping slot arrays for reuse. */
+  compact(): void {
+    if (this.fixedSlots) return;
+    let r = 0;
+    while (r < this.nRoutes) {
+      if (this.len[r] === 0) {
+        const last = --this.nRoutes;
+        if (r !== last) {
+          // Swap slot arrays so no data is copied.
+          const tmp = this.routes[r]!;
+          this.routes[r] = this.routes[last]!;
+          this.routes[last] = tmp;
+          this.len[r] = this.len[last]!;
+          this.load[r] = this.load[last]!;
+          this.rdist[r] = this.rdist[last]!;
+          const arr = this.routes[r]!;
+          for (let i = 0; i < this.len[r]!; i++) this.routeOf[arr[i]!] = r;
+        }
+        this.len[last] = 0;
+      } else r++;
+    }
+  }
+
+  copyFrom(o: Solution): void {
+    this.nRoutes = o.nRoutes;
+    for (let r = 0; r < o.nRoutes; r++) {
+      const L = o.len[r]!;
+      // Element loop rather than set(subarray()): subarray allocates a view per call, and this
+      // runs for every route on every iteration.
+      const dst = this.slot(r);
+      const src = o.routes[r]!;
+      for (let i = 0; i < L; i++) dst[i] = src[i]!;
+      this.len[r] = L;
+      this.load[r] = o.load[r]!;
+      this.rdist[r] = o.rdist[r]!;
+    }
+    this.routeOf.set(o.routeOf);
+    this.posOf.set(o.posOf);
+    this.cumLoad.set(o.cumLoad);
+    this.cumDist.set(o.cumDist);
+  }
+
+  distance(): number {
+    let s = 0;
+    for (let r = 0; r < this.nRoutes; r++) s += this.rdist[r]!;
+    return s;
+  }
+
+  /** Distance plus constraint penalties: the objective the search minimises. */
+  penalized(p: Penalty): number {
+    let s = 0;
+    for (let r = 0; r < this.nRoutes; r++) s += this.rdist[r]! + p.of(this.load[r]!, this.rdist[r]!);
+    return s;
+  }
+
+  nonEmptyRoutes(): number {
+    let k = 0;
+    for (let r = 0; r < this.nRoutes; r++) if (this.len[r]! > 0) k++;
+    return k;
+  }
+
+  /** Feasible for the instance: capacity, route length, and the fleet rule. */
+  isFeasible(): boolean {
+    const inst = this.inst;
+    const maxD = inst.maxRouteDistance ?? Number.POSITIVE_INFINITY;
+    for (let r = 0; r < this.nRoutes; r++) {
+      if (this.load[r]! > inst.capacity + 1e-9 || this.rdist[r]! > maxD + 1e-9) return false;
+    }
+    const k = this.nonEmptyRoutes();
+    if (inst.fleet.kind === 'exact') return k === inst.fleet.count;
+    if (inst.fleet.kind === 'max') return k <= inst.fleet.count;
+    return true;
+  }
+
+  toRoutes(): number[][] {
+    const out: number[][] = [];
+    for (let r = 0; r < this.nRoutes; r++) {
+      if (this.len[r]! > 0) out.push(Array.from(this.routes[r]!.subarray(0, this.len[r]!)));
+    }
+    return out;
+  }
+
+  /** Loads routes given as customer lists (e.g. from a construction heuristic). */
+  setRoutes(routes: readonly (readonly number[])[]): void {
+    this.routeOf.fill(-1);
+    if (!this.fixedSlots) this.nRoutes = 0;
+    let r = 0;
+    for (const route of routes) {
+      if (route.length === 0) continue;
+      if (this.fixedSlots) {
+        if (r >= this.nRoutes) throw new Error('more routes than the fleet allows');
+      } else this.openRoute();
+      const arr = this.slot(r);
+      route.forEach((c, i) => {
+        arr[i] = c;
+      });
+      this.len[r] = route.length;
+      this.updateRoute(r);
+      r++;
+    }
+    for (; r < this.nRoutes; r++) {
+      this.len[r] = 0;
+      this.updateRoute(r);
+    }
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The search driver: SISR ruin-and-recreate + granular local search inside simulated annealing.
+ *
+ * Each iteration copies the current solution, ruins it (adjacent string removal), recreates it
+ * (greedy insertion with blinks), repairs/improves the touched part with the granular local search,
+ * and accepts the candidate with the SA rule cand < cur - T ln U. The temperature decreases
+ * exponentially from T0 to Tf over the budget (wall-clock or iterations), so the search is broad
+ * early and converges by the end of the time limit. Temperatures are scaled by the average edge
+ * length of the first solution, so the same parameters fit instances whose distances are 10s or 1000s.
+ */
+import type { CvrpInstance } from './instance.js';
+import { LocalSearch } from './local-search.js';
+import { nearestCustomers } from './neighbors.js';
+import { Rng } from './rng.js';
+import { DEFAULT_RUIN, type RuinParams, RuinRecreate } from './ruin-recreate.js';
+import { Penalty, Solution } from './solution.js';
+
+export interface SolverParams extends RuinParams {
+  /** Granular neighbourhood size of the local search. */
+  granularK: number;
+  /** Initial temperature, as a fraction of the average edge length. */
+  startTemp: number;
+  /** Final temperature, as a fraction of the average edge length. */
+  endTemp: number;
+  /**
+   * Run the local search on a recreated candidate only when its cost is below
+   * best * (1 + lsGap): LS on every candidate costs ~10x a SISR step and, measured, loses to
+   * plain SISR with more iterations; polishing promising candidates keeps most of its benefit.
+   * Negative disables the local search after the initial solution.
+   */
+  lsGap: number;
+  /** Fixed fleet: wished fraction of feasible candidates (drives the penalty weight). */
+  feasibleTarget: number;
+}
+
+export const DEFAULT_PARAMS: SolverParams = {
+  ...DEFAULT_RUIN,
+  granularK: 20,
+  startTemp: 0.3,
+  endTemp: 0.003,
+  feasibleTarget: 0.5,
+  lsGap: 0.002,
+};
+
+export interface SolveOptions {
+  /** Wall-clock budget (default 10 s). */
+  timeLimitMs?: number;
+  /**
+   * Iteration budget. When given, the temperature schedule follows iterations instead of time,
+   * so a run is reproducible for a seed regardless of machine speed (unless the time limit hits).
+   */
+  maxIterations?: number;
+  /** PRNG seed (default 1). */
+  seed?: number;
+  /** Called when the best feasible cost improves. */
+  onProgress?: (bestCost: number, elapsedMs: number, iteration: number) => void;
+  /** Warm start, e.g. yesterday's plan (customers not listed are inserted greedily). */
+  initialRoutes?: readonly (readonly number[])[];
+  params?: Partial<SolverParams>;
+}
+
+export interface SolveResult {
+  /** Routes as customer index lists (depot 0 implicit at both ends). */
+  routes: number[][];
+  /** Total distance of `routes`. */
+  cost: number;
+  /** False when no solution satisfying every constraint was found in the budget. */
+  feasible: boolean;
+  iterations: number;
+  elapsedMs: number;
+}
+
+export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult {
+  const t0 = performance.now();
+  const P: SolverParams = { ...DEFAULT_PARAMS, ...opts.params };
+  const timeLimit =
+    opts.timeLimitMs ?? (opts.maxIterations !== undefined ? Number.POSITIVE_INFINITY : 10_000);
+  const maxIter = opts.maxIterations ?? Number.POSITIVE_INFINITY;
+  const byIterations = opts.maxIterations !== undefined;
+  const rng = new Rng(opts.seed ?? 1);
+  const n = inst.n;
+  const N = n + 1;
+
+  const maxRoutes = inst.fleet.kind === 'unlimited' ? n : inst.fleet.count;
+  const nb = nearestCustomers(inst, Math.min(n - 1, 100));
+  const rr = new RuinRecreate(n, maxRoutes, nb, rng, P);
+  const ls = new LocalSearch(n, nb, P.granularK);
+
+  let maxEdge = 0;
+  for (let i = 0; i < N * N; i++) if (inst.dist[i]! > maxEdge) maxEdge = inst.dist[i]!;
+  let maxDemand = 0;
+  for (let i = 1; i <= n; i++) if (inst.demand[i]! > maxDemand) maxDemand = inst.demand[i]!;
+  const maxD = inst.maxRouteDistance ?? Number.POSITIVE_INFINITY;
+  const fixed = inst.fleet.kind !== 'unlimited';
+  // Unlimited fleet: violations never pay off (a new route is always possible), so the weights are
+  // prohibitive. Fixed fleet: moderate weights adapted during the search.
+  const hardW = 1e6 * Math.max(1, maxEdge);
+  const baseW = Math.max(1e-3, maxEdge / Math.max(1e-9, maxDemand));
+  const pen = fixed
+    ? new Penalty(inst.capacity, maxD, baseW, 1)
+    : new Penalty(inst.capacity, maxD, hardW / Math.max(1e-9, maxDemand), hardW);
+
+  let cur = new Solution(inst, maxRoutes);
+  let cand = new Solution(inst, maxRoutes);
+  const best = new Solution(inst, maxRoutes);
+  let bestCost = Number.POSITIVE_INFINITY;
+
+  // Initial solution: warm start if any, then greedy insertion of whatever is unrouted.
+  if (opts.initialRoutes) {
+    cur.setRoutes(opts.initialRoutes);
+    rr.nRemoved = 0;
+    for (let c = 1; c <= n; c++) if (cur.routeOf[c]! < 0) rr.removed[rr.nRemoved++] = c;
+  } else rr.removeAll(cur);
+  const savedBlink = rr.params;
+  rr.params = { ...P, blinkRate: 0 };
+  rr.recreate(cur, pen);
+  rr.params = savedBlink;
+  for (let c = 1; c <= n; c++) ls.push(c);
+  ls.run(cur, pen);
+  if (cur.isFeasible()) {
+    best.copyFrom(cur);
+    bestCost = cur.distance();
+    opts.onProgress?.(bestCost, performance.now() - t0, 0);
+  }
+  let curCost = cur.penalized(pen);
+  const avgEdge = cur.distance() / (n + Math.max(1, cur.nonEmptyRoutes()));
+  const T0 = P.startTemp * avgEdge;
+  const Tf = P.endTemp * avgEdge;
+  const ratio = Tf / T0;
+
+  let it = 0;
+  let feasibleCount = 0;
+  let sampled = 0;
+  let progress = 0;
+  let elapsed = 0;
+  while (it < maxIter) {
+    // Check the clock every few iterations only: performance.now() is not free.
+    if ((it & 7) === 0) {
+      elapsed = performance.now() - t0;
+      if (elapsed >= timeLimit) break;
+    }
+    progress = byIterations ? it / maxIter : elapsed / timeLimit;
+    const T = T0 * ratio ** progress;
+    it++;
+
+    cand.copyFrom(cur);
+    rr.ruin(cand);
+    rr.recreate(cand, pen);
+    let candCost = cand.penalized(pen);
+    if (
+      P.lsGap >= 0 &&
+      candCost < (bestCost < Number.POSITIVE_INFINITY ? bestCost : curCost) * (1 + P.lsGap)
+    ) {
+      for (let i = 0; i < rr.nRemoved; i++) ls.push(rr.removed[i]!);
+      ls.run(cand, pen);
+      candCost = cand.penalized(pen);
+    }
+    const feasible = cand.isFeasible();
+    if (feasible) {
+      feasibleCount++;
+      const dist = cand.distance();
+      if (dist < bestCost - 1e-9) {
+        bestCost = dist;
+        best.copyFrom(cand);
+        opts.onProgress?.(bestCost, performance.now() - t0, it);
+      }
+    }
+    sampled++;
+    if (candCost < curCost - T * Math.log(1 - rng.next())) {
+      // Swap buffers instead of copying; cand is overwritten next iteration anyway.
+      const tmp = cur;
+      cur = cand;
+      cand = tmp;
+      curCost = candCost;
+    }
+    if (fixed && sampled === 100) {
+      // Steer the share of feasible candidates towards the target (HGS-style penalty control).
+      const frac = feasibleCount / sampled;
+      if (frac < P.feasibleTarget - 0.1) pen.loadWeight = Math.min(pen.loadWeight * 1.3, baseW * 1e4);
+      else if (frac > P.feasibleTarget + 0.1) pen.loadWeight = Math.max(pen.loadWeight / 1.3, baseW * 1e-3);
+      pen.distWeight = pen.loadWeight * (maxDemand / Math.max(1, maxEdge));
+      curCost = cur.penalized(pen);
+      feasibleCount = 0;
+      sampled = 0;
+    }
+  }
+
+  const out = bestCost < Number.POSITIVE_INFINITY ? best : cur;
+  return {
+    routes: out.toRoutes(),
+    cost: out.distance(),
+    feasible: bestCost < Number.POSITIVE_INFINITY,
+    iterations: it,
+    elapsedMs: performance.now() - t0,
+  };
+}
