@@ -74,7 +74,12 @@ export const CommandResults = {
 
 export type CommandOp = keyof typeof CommandArgs;
 export const COMMAND_OPS = Object.keys(CommandArgs) as CommandOp[];
-const Op = Type.Union(COMMAND_OPS.map((op) => Type.Literal(op)));
+const Op = Type.Union([
+  Type.Literal('read_register'),
+  Type.Literal('write_register'),
+  Type.Literal('rescan'),
+  Type.Literal('reload'),
+]);
 
 export type CommandArgsOf<K extends CommandOp> = Static<(typeof CommandArgs)[K]>;
 export type CommandResultOf<K extends CommandOp> = Static<(typeof CommandResults)[K]>;
@@ -97,19 +102,18 @@ export type CommandRequest = {
   [K in CommandOp]: Omit<Static<typeof RequestEnvelope>, 'op' | 'args'> & { op: K; args: CommandArgsOf<K> };
 }[CommandOp];
 
-export const CommandErrorCode = Type.Union(
-  [
-    'invalid_args',
-    'unknown_device',
-    'unknown_register',
-    'not_writable',
-    'timeout',
-    'modbus_exception',
-    'busy',
-    'expired',
-    'internal',
-  ].map((c) => Type.Literal(c)),
-);
+export const CommandErrorCode = Type.Union([
+  Type.Literal('invalid_args'),
+  Type.Literal('unknown_device'),
+  Type.Literal('unknown_register'),
+  Type.Literal('not_writable'),
+  Type.Literal('timeout'),
+  Type.Literal('modbus_exception'),
+  Type.Literal('busy'),
+  Type.Literal('expired'),
+  Type.Literal('internal'),
+]);
+export type CommandErrorCode = Static<typeof CommandErrorCode>;
 
 const ResponseEnvelope = Type.Object(
   {
