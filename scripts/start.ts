@@ -39,7 +39,7 @@ const edgeConfig: EdgeConfig = {
     pollIntervalMs: 2000,
   })),
 };
-const edge = startAgent(edgeConfig, logger.child({ service: 'edge' }));
+const edge = await startAgent(edgeConfig, logger.child({ service: 'edge' }));
 
 const banner = [
   '',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Static, Type } from 'typebox';
 import { createParser, ID_PATTERN, parseYamlConfig } from '../../protocols/src/index.js';
+import { loadCredentials } from './credentials.js';
 
 const Id = Type.String({ pattern: ID_PATTERN });
 
@@ -11,6 +12,8 @@ const TcpBus = Type.Object(
     host: Type.String({ minLength: 1 }),
     port: Type.Integer({ minimum: 1, maximum: 65535, default: 502 }),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000 })),
+    /** Transactions in flight at once (one connection each); most TCP-to-RTU gateways want 1. */
+    maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   },
   { additionalProperties: false },
 );
@@ -36,6 +39,12 @@ const Device = Type.Object(
     unitId: Type.Integer({ minimum: 0, maximum: 247 }),
     profile: Type.String({ minLength: 1 }),
     pollIntervalMs: Type.Integer({ minimum: 100, maximum: 86_400_000 }),
+    /** Overrides the bus timeout for this device. */
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 20, maximum: 60_000 })),
+    /** Retries of a failed request within one poll (each costs bus time on a serial line). */
+    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
+    /** Extra silence after this device answers, for slow RS-485 transceivers. */
+    turnaroundMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
     name: Type.Optional(Type.String({ maxLength: 100 })),
     location: Type.Optional(Type.String({ maxLength: 200 })),
     household: Type.Optional(Id),
@@ -51,6 +60,8 @@ export const EdgeConfig = Type.Object(
         url: Type.String({ pattern: '^(mqtts?|wss?|tcp)://' }),
         username: Type.Optional(Type.String()),
         password: Type.Optional(Type.String()),
+        /** File written by `linli-edge provision`: gateway id and MQTT credentials (override the above). */
+        credentialsFile: Type.Optional(Type.String()),
         /** Readings per telemetry message: batching is what makes QoS 1 fast. */
         batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
         /** Telemetry messages awaiting PUBACK at once. */
@@ -63,8 +74,22 @@ export const EdgeConfig = Type.Object(
         path: Type.String({ minLength: 1 }),
         /** normal: survives a killed process; full: also survives power loss, at one fsync per append. */
         sync: Type.Optional(Type.Union([Type.Literal('normal'), Type.Literal('full')])),
+        /** Most readings kept while the broker is unreachable (oldest routine readings dropped first). */
+        maxReadings: Type.Optional(Type.Integer({ minimum: 100 })),
+        /** Routine readings older than this are dropped; events stay until the size bound needs room. */
+        maxAgeHours: Type.Optional(Type.Number({ minimum: 1 })),
       },
       { additionalProperties: false },
+    ),
+    stats: Type.Optional(
+      Type.Object({ intervalMs: Type.Integer({ minimum: 1000, maximum: 3_600_000 }) }, { additionalProperties: false }),
+    ),
+    /** Local health/metrics endpoint for the installer CLI (`linli-edge status`) and monitoring. */
+    health: Type.Optional(
+      Type.Object(
+        { host: Type.Optional(Type.String()), port: Type.Integer({ minimum: 0, maximum: 65535 }) },
+        { additionalProperties: false },
+      ),
     ),
     profileDirs: Type.Optional(Type.Array(Type.String())),
     buses: Type.Array(Type.Union([TcpBus, RtuBus]), { minItems: 1 }),
@@ -111,6 +136,16 @@ function checkReferences(config: EdgeConfig, file: string): void {
     units.add(unitKey);
   }
   if (problems.length) throw new Error(`invalid config ${file}\n  ${problems.join('\n  ')}`);
+}
+
+/** Validates a config that arrives as an object (remote config), naming each bad field. */
+export function validateEdgeConfig(doc: unknown, source: string): EdgeConfig {
+  const issues = parser.issues(doc);
+  if (issues.length > 0)
+    throw new Error(`invalid config ${source}\n  ${issues.slice(0, 10).map((i) => `${i.path.slice(1).replace(/\//g, '.') || '(top level)'}: ${i.message}`).join('\n  ')}`);
+  const config = doc as EdgeConfig;
+  checkReferences(config, source);
+  return Object.freeze(config);
 }
 
 export function parseEdgeConfig(text: string, file: string, env: NodeJS.ProcessEnv = {}): EdgeConfig {

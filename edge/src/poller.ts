@@ -7,7 +7,9 @@ import {
   type Quality,
   registerSpan,
 } from '../../protocols/src/index.js';
-import { type ModbusBus, ModbusRequestError } from './bus/modbus-bus.js';
+import { CircuitBreaker } from './bus/circuit-breaker.js';
+import { type ModbusBus, ModbusRequestError, type RequestOptions } from './bus/modbus-bus.js';
+import { sleep } from './bus/timing.js';
 import type { DeviceConfig } from './config.js';
 import { planReads, type ReadBlock } from './read-plan.js';
 
@@ -25,31 +27,37 @@ export interface DeviceCounters {
   exceptions: number;
   connectionErrors: number;
   decodeErrors: number;
+  /** Polls not sent because the device's circuit breaker was open. */
+  skipped: number;
+  /** How late polls started against the ideal timeline, ms (last 256, for jitter percentiles). */
+  lateness: number[];
 }
 
 /** Reads one device once: every block of its read plan, decoded with its profile. */
 export async function pollDevice(
   bus: ModbusBus,
-  device: DeviceConfig,
+  unitId: number,
   blocks: ReadBlock[],
+  opts: RequestOptions = {},
 ): Promise<Record<string, FieldValue>> {
   const values: Record<string, FieldValue> = {};
   for (const block of blocks) {
-    const words = await bus.read(device.unitId, block.area, block.address, block.count);
-    if (words.length < block.count)
-      throw new DecodeError(`short response: ${words.length} of ${block.count} words`);
+    const words = await bus.read(unitId, block.area, block.address, block.count, opts);
+    if (words.length < block.count) throw new DecodeError(`short response: ${words.length} of ${block.count} words`);
     for (const reg of block.registers) {
       const start = reg.address - block.address;
-      const raw = words.slice(start, start + registerSpan(reg));
-      values[reg.name] = decodeRegister(reg, raw);
+      values[reg.name] = decodeRegister(reg, words.slice(start, start + registerSpan(reg)));
     }
   }
   return values;
 }
 
+const LATENESS_WINDOW = 256;
+
 /**
- * Polls one device on its interval. Schedules against the ideal timeline (not "interval after
- * the last poll finished") so slow responses do not make the schedule drift.
+ * Polls one device on its interval. Schedules against the ideal timeline (not "interval after the
+ * last poll finished") so slow responses do not make the schedule drift; a circuit breaker keeps
+ * a dead device from taking bus time from the others.
  */
 export class DevicePoller {
   readonly counters: DeviceCounters = {
@@ -59,12 +67,16 @@ export class DevicePoller {
     exceptions: 0,
     connectionErrors: 0,
     decodeErrors: 0,
+    skipped: 0,
+    lateness: [],
   };
+  readonly breaker = new CircuitBreaker();
   private readonly blocks: ReadBlock[];
   private timer?: NodeJS.Timeout;
   private nextAt = 0;
   private failing = false;
   private stopped = true;
+  private inFlight?: Promise<void>;
 
   constructor(
     private readonly bus: ModbusBus,
@@ -77,29 +89,26 @@ export class DevicePoller {
     this.blocks = planReads(profile);
   }
 
-  start(): void {
+  start(firstAt = this.now()): void {
     this.stopped = false;
-    this.nextAt = this.now();
+    this.nextAt = firstAt;
     this.schedule();
   }
 
   private schedule(): void {
     if (this.stopped) return;
-    const delay = Math.max(0, this.nextAt - this.now());
-    this.timer = setTimeout(() => void this.tick(), delay);
+    this.timer = setTimeout(() => {
+      this.inFlight = this.tick();
+    }, Math.max(0, this.nextAt - this.now()));
   }
 
   private async tick(): Promise<void> {
-    const ts = this.now();
-    this.counters.polls++;
-    try {
-      const values = await pollDevice(this.bus, this.device, this.blocks);
-      this.counters.ok++;
-      if (this.failing) this.logger.info({ device: this.device.id }, 'device answers again');
-      this.failing = false;
-      this.emit({ device: this.device.id, ts, values, quality: 'good' });
-    } catch (err) {
-      this.recordFailure(err, ts);
+    const started = this.now();
+    this.recordLateness(started - this.nextAt);
+    if (this.breaker.allow(started)) {
+      await this.pollOnce();
+    } else {
+      this.counters.skipped++;
     }
     this.nextAt += this.device.pollIntervalMs;
     // After a long stall, skip the missed slots instead of firing a burst.
@@ -107,7 +116,37 @@ export class DevicePoller {
     this.schedule();
   }
 
-  private recordFailure(err: unknown, ts: number): void {
+  private async pollOnce(): Promise<void> {
+    this.counters.polls++;
+    const probing = this.breaker.state === 'half-open';
+    const retries = probing ? 0 : (this.device.retries ?? 1);
+    const opts = { timeoutMs: this.device.timeoutMs, turnaroundMs: this.device.turnaroundMs };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const values = await pollDevice(this.bus, this.device.unitId, this.blocks, opts);
+        this.counters.ok++;
+        this.breaker.success();
+        if (this.failing) this.logger.info({ device: this.device.id }, 'device answers again');
+        this.failing = false;
+        // The sample time is when the device answered, not when the poll was queued.
+        this.emit({ device: this.device.id, ts: this.now(), values, quality: 'good' });
+        return;
+      } catch (err) {
+        this.count(err);
+        // Exceptions and garbage will not change on an immediate retry; timeouts might.
+        const retryable = err instanceof ModbusRequestError && err.kind !== 'exception';
+        if (attempt < retries && retryable && !this.stopped) {
+          await sleep(20 * 2 ** attempt);
+          continue;
+        }
+        this.breaker.failure(this.now());
+        this.markFailing(err);
+        return;
+      }
+    }
+  }
+
+  private count(err: unknown): void {
     if (err instanceof ModbusRequestError) {
       if (err.kind === 'timeout') this.counters.timeouts++;
       else if (err.kind === 'exception') this.counters.exceptions++;
@@ -117,16 +156,26 @@ export class DevicePoller {
     } else {
       this.counters.connectionErrors++;
     }
-    // One comm_fail reading per outage, so the cloud never mistakes a dead sensor for an inactive person.
+  }
+
+  /** One comm_fail reading per outage, so the cloud never mistakes a dead sensor for an inactive person. */
+  private markFailing(err: unknown): void {
     if (!this.failing) {
       this.logger.warn({ device: this.device.id, err: (err as Error).message }, 'device poll failed');
-      this.emit({ device: this.device.id, ts, values: {}, quality: 'comm_fail' });
+      this.emit({ device: this.device.id, ts: this.now(), values: {}, quality: 'comm_fail' });
     }
     this.failing = true;
   }
 
-  stop(): void {
+  private recordLateness(ms: number): void {
+    const l = this.counters.lateness;
+    l.push(ms);
+    if (l.length > LATENESS_WINDOW) l.shift();
+  }
+
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.inFlight;
   }
 }

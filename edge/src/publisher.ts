@@ -1,11 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import {
-  type GatewayStatus,
-  TELEMETRY_VERSION,
-  type TelemetryBatch,
-  topics,
-} from '../../protocols/src/index.js';
+import { type GatewayStatus, TELEMETRY_VERSION, type TelemetryBatch, topics } from '../../protocols/src/index.js';
 import type { EdgeConfig } from './config.js';
 import type { Outbox } from './outbox.js';
 
@@ -13,26 +8,43 @@ export interface PublisherStats {
   batchesPublished: number;
   readingsPublished: number;
   publishErrors: number;
+  reconnects: number;
   lastPublishLatencyMs: number;
 }
 
+/** A cursor over part of the outbox: the backlog (what was there at connect) or live data. */
+interface Lane {
+  afterSeq: number;
+  upToSeq: number;
+}
+
+export type MessageHandler = (topic: string, payload: Buffer) => void;
+
 /**
- * Drains the outbox to the broker: oldest first, in batches, with a bounded window of batches
- * awaiting PUBACK. A batch is deleted from the outbox only when its PUBACK arrives.
+ * Drains the outbox to the broker in batches, with a bounded window of batches awaiting PUBACK;
+ * a batch is deleted from the outbox only when its PUBACK arrives. After a reconnect the backlog
+ * is replayed in order, alternating with batches of live readings so fresh data is not starved
+ * behind hours of backlog.
  */
 export class Publisher {
   readonly stats: PublisherStats = {
     batchesPublished: 0,
     readingsPublished: 0,
     publishErrors: 0,
+    reconnects: 0,
     lastPublishLatencyMs: 0,
   };
   private client?: MqttClient;
-  private lastSentSeq = 0;
+  private backlog: Lane = { afterSeq: 0, upToSeq: 0 };
+  private live: Lane = { afterSeq: 0, upToSeq: Number.MAX_SAFE_INTEGER };
+  private preferBacklog = true;
   private inflight = 0;
   private draining = false;
+  private connectedOnce = false;
   private readonly batchSize: number;
   private readonly maxInflight: number;
+  private readonly handlers = new Map<string, MessageHandler>();
+  private configVersion?: string;
 
   constructor(
     private readonly config: EdgeConfig,
@@ -44,14 +56,24 @@ export class Publisher {
     this.maxInflight = config.mqtt.inflight ?? 4;
   }
 
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
   private status(state: GatewayStatus['state']): GatewayStatus {
-    return {
-      v: 1,
-      gatewayId: this.config.gateway.id,
-      state,
-      ts: Date.now(),
-      agentVersion: this.agentVersion,
-    };
+    const s: GatewayStatus = { v: 1, gatewayId: this.config.gateway.id, state, ts: Date.now(), agentVersion: this.agentVersion };
+    if (this.configVersion) s.configVersion = this.configVersion;
+    return s;
+  }
+
+  /** Subscribes (on every connect) and routes messages of that topic to the handler. */
+  onMessage(topic: string, handler: MessageHandler): void {
+    this.handlers.set(topic, handler);
+    if (this.client?.connected) void this.client.subscribeAsync(topic, { qos: 1 }).catch(() => undefined);
+  }
+
+  setConfigVersion(version: string | undefined): void {
+    this.configVersion = version;
   }
 
   start(): void {
@@ -62,24 +84,31 @@ export class Publisher {
       password: this.config.mqtt.password,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
-      will: {
-        topic: topics.status(gatewayId),
-        payload: Buffer.from(JSON.stringify(this.status('offline'))),
-        qos: 1,
-        retain: true,
-      },
+      will: { topic: topics.status(gatewayId), payload: Buffer.from(JSON.stringify(this.status('offline'))), qos: 1, retain: true },
     });
-    this.client.on('connect', () => {
-      this.logger.info({ url: this.config.mqtt.url }, 'connected to broker');
-      // Retained birth message, re-published on every reconnect.
-      this.client?.publish(topics.status(gatewayId), JSON.stringify(this.status('online')), {
-        qos: 1,
-        retain: true,
-      });
-      this.kick();
-    });
+    this.client.on('connect', () => this.onConnect());
+    this.client.on('message', (topic, payload) => this.handlers.get(topic)?.(topic, payload));
     this.client.on('error', (err) => this.logger.warn({ err: err.message }, 'mqtt error'));
     this.client.on('offline', () => this.logger.warn('broker unreachable; readings stay in the outbox'));
+  }
+
+  private onConnect(): void {
+    if (this.connectedOnce) this.stats.reconnects++;
+    this.connectedOnce = true;
+    this.logger.info({ url: this.config.mqtt.url, pending: this.outbox.depth() }, 'connected to broker');
+    // Retained birth message, re-published on every reconnect.
+    this.publishJson(topics.status(this.config.gateway.id), this.status('online'), true);
+    for (const topic of this.handlers.keys()) void this.client?.subscribeAsync(topic, { qos: 1 }).catch(() => undefined);
+    // Everything stored until now is backlog; it is replayed in order from the start, since
+    // batches in flight when the connection dropped may not have reached the broker.
+    const last = this.outbox.lastSeq();
+    this.backlog = { afterSeq: 0, upToSeq: last };
+    this.live = { afterSeq: last, upToSeq: Number.MAX_SAFE_INTEGER };
+    this.kick();
+  }
+
+  publishJson(topic: string, body: unknown, retain = false): void {
+    this.client?.publish(topic, JSON.stringify(body), { qos: 1, retain });
   }
 
   /** Called when new readings were appended, and on (re)connect. */
@@ -88,52 +117,50 @@ export class Publisher {
     this.draining = true;
     try {
       while (this.client?.connected && this.inflight < this.maxInflight) {
-        const readings = this.outbox.peek(this.lastSentSeq, this.batchSize);
-        if (readings.length === 0) break;
-        const first = readings[0]!.seq;
-        const last = readings[readings.length - 1]!.seq;
-        this.lastSentSeq = last;
-        this.send(
-          {
-            v: TELEMETRY_VERSION,
-            gatewayId: this.config.gateway.id,
-            seq: first,
-            sentAt: Date.now(),
-            readings,
-          },
-          first,
-          last,
-        );
+        const lane = this.nextLane();
+        if (!lane) break;
+        this.sendFrom(lane);
       }
     } finally {
       this.draining = false;
     }
   }
 
-  private send(batch: TelemetryBatch, first: number, last: number): void {
+  /** Alternates between backlog and live batches while both have data. */
+  private nextLane(): { lane: Lane; rows: ReturnType<Outbox['peek']> } | undefined {
+    const order = this.preferBacklog ? [this.backlog, this.live] : [this.live, this.backlog];
+    for (const lane of order) {
+      const rows = this.outbox.peek(lane.afterSeq, this.batchSize, lane.upToSeq);
+      if (rows.length > 0) {
+        this.preferBacklog = lane !== this.backlog;
+        return { lane, rows };
+      }
+    }
+    return undefined;
+  }
+
+  private sendFrom({ lane, rows }: { lane: Lane; rows: ReturnType<Outbox['peek']> }): void {
+    const first = rows[0]!.seq;
+    const last = rows[rows.length - 1]!.seq;
+    lane.afterSeq = last;
+    const batch: TelemetryBatch = { v: TELEMETRY_VERSION, gatewayId: this.config.gateway.id, seq: first, sentAt: Date.now(), readings: rows };
     const started = Date.now();
     this.inflight++;
     // mqtt.js keeps an unacknowledged QoS 1 packet and resends it after a reconnect, so the
     // callback fires once the broker really has it; if this process dies first, the outbox still does.
-    this.client?.publish(
-      topics.telemetry(this.config.gateway.id),
-      JSON.stringify(batch),
-      { qos: 1 },
-      (err) => {
-        this.inflight--;
-        if (err) {
-          this.stats.publishErrors++;
-          this.logger.warn({ err: err.message, first, last }, 'publish failed; will resend');
-          this.lastSentSeq = Math.min(this.lastSentSeq, first - 1);
-        } else {
-          this.outbox.ack(first, last);
-          this.stats.batchesPublished++;
-          this.stats.readingsPublished += batch.readings.length;
-          this.stats.lastPublishLatencyMs = Date.now() - started;
-        }
-        this.kick();
-      },
-    );
+    this.client?.publish(topics.telemetry(this.config.gateway.id), JSON.stringify(batch), { qos: 1 }, (err) => {
+      this.inflight--;
+      if (err) {
+        this.stats.publishErrors++;
+        this.logger.warn({ err: err.message, first, last }, 'publish failed; will resend after reconnect');
+      } else {
+        this.outbox.ack(first, last);
+        this.stats.batchesPublished++;
+        this.stats.readingsPublished += rows.length;
+        this.stats.lastPublishLatencyMs = Date.now() - started;
+      }
+      this.kick();
+    });
   }
 
   async stop(): Promise<void> {
@@ -141,10 +168,7 @@ export class Publisher {
     if (!client) return;
     if (client.connected) {
       await client
-        .publishAsync(topics.status(this.config.gateway.id), JSON.stringify(this.status('offline')), {
-          qos: 1,
-          retain: true,
-        })
+        .publishAsync(topics.status(this.config.gateway.id), JSON.stringify(this.status('offline')), { qos: 1, retain: true })
         .catch(() => undefined);
     }
     await client.endAsync();

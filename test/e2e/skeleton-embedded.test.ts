@@ -22,11 +22,14 @@ describe('walking skeleton on embedded defaults (aedes + SQLite)', () => {
     const newest = readings[0]!;
     expect(newest.device).toBe('wm-002');
     expect(newest.quality).toBe('good');
-    // wm-002 starts at 2000 L and only counts up; the simulator decides flow by time of day.
-    expect(newest.values.total_litres).toBeGreaterThanOrEqual(2000);
-    expect(newest.values.battery_pct).toBe(95);
-    expect(newest.values.water_temp_c).toBe(18.5);
-    expect(newest.values.leak).toBe(false);
+    // The stored values are the simulator's, decoded through the profile (word-swapped float, scaled int16).
+    const sim = p.sim.community.devices.get(2)!;
+    expect(newest.values.total_litres).toBeLessThanOrEqual(sim.get('total_litres') as number);
+    expect(newest.values.total_litres).toBeGreaterThan(0);
+    expect(newest.values.battery_pct).toBe(sim.get('battery_pct'));
+    expect(typeof newest.values.flow_lpm).toBe('number');
+    expect(typeof newest.values.water_temp_c).toBe('number');
+    expect(typeof newest.values.leak).toBe('boolean');
     // Newest first, strictly increasing sequence numbers from the gateway's outbox.
     const seqs = readings.map((r) => r.seq);
     expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);

@@ -25,7 +25,10 @@ describe('walking skeleton into a real InfluxDB (v1 HTTP API)', () => {
       'three readings of wm-001 in InfluxDB',
     );
     expect(readings[0]).toMatchObject({ device: 'wm-001', quality: 'good', gatewayId: 'gw-test-1' });
-    expect(readings[0]!.values).toMatchObject({ battery_pct: 95, water_temp_c: 18.5, leak: false });
+    const sim = p.sim.community.devices.get(1)!;
+    expect(readings[0]!.values.battery_pct).toBe(sim.get('battery_pct'));
+    expect(typeof readings[0]!.values.leak).toBe('boolean');
+    expect(typeof readings[0]!.values.flow_lpm).toBe('number');
 
     // Ask InfluxDB itself, bypassing our adapter: the points are there, one per (device, time).
     const q = new URLSearchParams({

@@ -49,7 +49,7 @@ export async function startPipeline(opts: {
       pollIntervalMs: opts.pollIntervalMs ?? 200,
     })),
   };
-  const edge = startAgent(edgeConfig, quietLogger());
+  const edge = await startAgent(edgeConfig, quietLogger());
   return {
     sim,
     cloud,

@@ -35,6 +35,11 @@ export const GatewayStats = Type.Object(
         /** Device timestamp of the oldest pending reading; null when the outbox is empty. */
         oldestTs: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
         bytes: Type.Optional(Count),
+        /** Readings dropped by the outbox bounds since it was created (routine first, then events). */
+        droppedRoutine: Type.Optional(Count),
+        droppedEvents: Type.Optional(Count),
+        /** At the recent append rate, hours until the bounds start dropping readings. */
+        hoursLeft: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.Null()])),
       },
       { additionalProperties: false },
     ),
