@@ -9,8 +9,12 @@ import {
 } from '../../../protocols/src/index.js';
 import { type Area, ExceptionCode, type ModbusTarget } from '../modbus/pdu.js';
 
-/** Faults a scenario can inject into one device. */
-export type DeviceFault = 'none' | 'silent' | 'busy' | 'failure' | 'garbage';
+/**
+ * Faults a scenario can inject into one device: silent (timeouts), busy/failure (exception codes
+ * 6/4), garbage (0xFFFF in every register), stuck (values stop changing; the community stops
+ * stepping it).
+ */
+export type DeviceFault = 'none' | 'silent' | 'busy' | 'failure' | 'garbage' | 'stuck';
 
 /**
  * A device that holds its registers exactly as the profile encodes them, so whatever reads it over
@@ -18,7 +22,10 @@ export type DeviceFault = 'none' | 'silent' | 'busy' | 'failure' | 'garbage';
  */
 export class SimDevice implements ModbusTarget {
   readonly values = new Map<string, Value>();
+  /** Set by hand (tests, the CLI). */
   fault: DeviceFault = 'none';
+  /** Set from the incident schedule at each request; takes precedence over `fault`. */
+  scheduledFault: DeviceFault = 'none';
   private readonly banks: Record<Area, Map<number, number>> = {
     coil: new Map(),
     discrete: new Map(),
@@ -55,15 +62,20 @@ export class SimDevice implements ModbusTarget {
     return this.values.get(name);
   }
 
+  get effectiveFault(): DeviceFault {
+    return this.scheduledFault !== 'none' ? this.scheduledFault : this.fault;
+  }
+
   read(area: Area, address: number, count: number): number[] | ExceptionCode {
-    if (this.fault === 'busy') return ExceptionCode.ServerDeviceBusy;
-    if (this.fault === 'failure') return ExceptionCode.ServerDeviceFailure;
+    const fault = this.effectiveFault;
+    if (fault === 'busy') return ExceptionCode.ServerDeviceBusy;
+    if (fault === 'failure') return ExceptionCode.ServerDeviceFailure;
     // Real devices answer 0x02 for reads past their register map; gaps inside it read as 0.
     if (address + count - 1 > this.extent[area]) return ExceptionCode.IllegalDataAddress;
     const bank = this.banks[area];
     const out: number[] = [];
     for (let a = address; a < address + count; a++) {
-      out.push(this.fault === 'garbage' ? 0xffff : (bank.get(a) ?? 0));
+      out.push(fault === 'garbage' ? 0xffff : (bank.get(a) ?? 0));
     }
     return out;
   }
