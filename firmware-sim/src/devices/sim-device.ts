@@ -51,6 +51,8 @@ export class SimDevice implements ModbusTarget {
   set(name: string, value: Value): void {
     const reg = this.byName.get(name);
     if (!reg) throw new Error(`${this.profile.model} has no register "${name}"`);
+    // Most values do not change between polls; skipping the re-encode keeps 1,000+ devices cheap.
+    if (this.values.get(name) === value) return;
     this.values.set(name, value);
     const words = encodeRegister(reg, value);
     words.forEach((w, i) => {

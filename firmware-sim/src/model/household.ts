@@ -69,6 +69,7 @@ export class Household {
    * (ultrasonic meters flag flow that never stops for an hour).
    */
   flowCovers(t0: number, t1: number): boolean {
+    if (this.flowLpm(t1 - 1) === 0) return false; // the common case, and cheap
     const spans = this.plansFor(t0, t1)
       .flatMap((p) => p.water)
       .filter((w) => w.end > t0 && w.start < t1)
