@@ -1,6 +1,12 @@
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import { type DeviceProfile, loadProfiles, type RemoteConfig, remoteConfigParser, topics } from '../../protocols/src/index.js';
+import {
+  type DeviceProfile,
+  loadProfiles,
+  type RemoteConfig,
+  remoteConfigParser,
+  topics,
+} from '../../protocols/src/index.js';
 import { BUILTIN_PROFILES_DIR } from '../../protocols/src/profiles/loader.js';
 import { handleCommand } from './commands.js';
 import type { EdgeConfig } from './config.js';
@@ -95,25 +101,52 @@ export class EdgeAgent {
     const interval = this.config.stats?.intervalMs ?? 60_000;
     this.statsTimer = setInterval(() => this.publishStats(), interval);
     if (this.local.health) {
-      this.health = await startHealthServer(this.local.health.host ?? '127.0.0.1', this.local.health.port, () => this.snapshot());
+      this.health = await startHealthServer(
+        this.local.health.host ?? '127.0.0.1',
+        this.local.health.port,
+        () => this.snapshot(),
+      );
     }
     this.logger.info(
-      { gateway: gw, devices: this.pollers.length, configVersion: this.active?.version, health: this.health?.url },
+      {
+        gateway: gw,
+        devices: this.pollers.length,
+        configVersion: this.active?.version,
+        health: this.health?.url,
+      },
       'edge agent started',
     );
   }
 
   snapshot(): { healthy: boolean; body: unknown } {
-    const stats = buildStats(this.local.gateway.id, this.startedAt, this.outbox, this.publisher, this.pollers, this.active?.version);
+    const stats = buildStats(
+      this.local.gateway.id,
+      this.startedAt,
+      this.outbox,
+      this.publisher,
+      this.pollers,
+      this.active?.version,
+    );
     return {
       healthy: this.publisher.connected,
-      body: { ...stats, mqttConnected: this.publisher.connected, deviceDetails: this.pollers.map(deviceHealth) },
+      body: {
+        ...stats,
+        mqttConnected: this.publisher.connected,
+        deviceDetails: this.pollers.map(deviceHealth),
+      },
     };
   }
 
   publishStats(): void {
     if (!this.publisher.connected) return;
-    const stats = buildStats(this.local.gateway.id, this.startedAt, this.outbox, this.publisher, this.pollers, this.active?.version);
+    const stats = buildStats(
+      this.local.gateway.id,
+      this.startedAt,
+      this.outbox,
+      this.publisher,
+      this.pollers,
+      this.active?.version,
+    );
     this.publisher.publishJson(topics.stats(this.local.gateway.id), stats);
   }
 
@@ -163,7 +196,9 @@ export class EdgeAgent {
       return `failed to start: ${(err as Error).message}`;
     }
     if (!oldHadAnswers || this.pollers.length === 0) return 'ok';
-    const verifyMs = this.options.verifyMs ?? Math.min(60_000, Math.max(5_000, 3 * Math.max(...config.devices.map((d) => d.pollIntervalMs))));
+    const verifyMs =
+      this.options.verifyMs ??
+      Math.min(60_000, Math.max(5_000, 3 * Math.max(...config.devices.map((d) => d.pollIntervalMs))));
     const deadline = Date.now() + verifyMs;
     while (Date.now() < deadline) {
       if (this.pollers.some((p) => p.counters.ok > 0)) return 'ok';
@@ -184,17 +219,23 @@ export class EdgeAgent {
     const gw = this.local.gateway.id;
     const level = status === 'applied' ? 'info' : 'warn';
     this.logger[level]({ version: rc.version, status, reason }, 'remote config result');
-    this.publisher.publishJson(topics.configResult(gw), configResult(gw, rc, status, this.active?.version, reason));
+    this.publisher.publishJson(
+      topics.configResult(gw),
+      configResult(gw, rc, status, this.active?.version, reason),
+    );
   }
 
   private async onCommand(op: string, payload: Buffer): Promise<void> {
-    const response = await handleCommand({
-      gatewayId: this.local.gateway.id,
-      polling: () => this.polling,
-      profiles: () => this.profiles,
-      reload: () => this.reloadLocal(),
-      logger: this.logger,
-    }, payload);
+    const response = await handleCommand(
+      {
+        gatewayId: this.local.gateway.id,
+        polling: () => this.polling,
+        profiles: () => this.profiles,
+        reload: () => this.reloadLocal(),
+        logger: this.logger,
+      },
+      payload,
+    );
     if (response) this.publisher.publishJson(topics.commandResult(this.local.gateway.id, op), response);
   }
 
@@ -221,7 +262,11 @@ export class EdgeAgent {
 }
 
 /** Starts an agent (kept for callers that want one call). */
-export async function startAgent(config: EdgeConfig, logger: Logger, options?: AgentOptions): Promise<EdgeAgent> {
+export async function startAgent(
+  config: EdgeConfig,
+  logger: Logger,
+  options?: AgentOptions,
+): Promise<EdgeAgent> {
   const agent = new EdgeAgent(config, logger, options);
   await agent.start();
   return agent;

@@ -14,7 +14,8 @@ const DEFAULT_CONFIG = process.env.LINLI_EDGE_CONFIG ?? '/etc/linli/edge.yaml';
 
 const int = (min: number, max: number) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
   return n;
 };
 
@@ -44,8 +45,8 @@ program
     } catch (err) {
       fail((err as Error).message, 2);
     }
-    const agent = await startAgent(config, logger, { reloadLocal: () => loadEdgeConfig(opts.config) }).catch((err: Error) =>
-      fail(err.message, 2),
+    const agent = await startAgent(config, logger, { reloadLocal: () => loadEdgeConfig(opts.config) }).catch(
+      (err: Error) => fail(err.message, 2),
     );
     const shutdown = async () => {
       await agent.stop();
@@ -74,7 +75,10 @@ program
       fail(`cannot reach ${opts.cloud}: ${(err as Error).message} (check the URL and the gateway's network)`);
     }
     const body = (await res.json().catch(() => ({}))) as { message?: string };
-    if (!res.ok) fail(`provisioning refused (${res.status}): ${body.message ?? 'no reason given'} — ask for a new code if it expired or was used`);
+    if (!res.ok)
+      fail(
+        `provisioning refused (${res.status}): ${body.message ?? 'no reason given'} — ask for a new code if it expired or was used`,
+      );
     const creds = credentialsParser.parse(body);
     try {
       saveCredentials(opts.out, creds);
@@ -97,39 +101,66 @@ program
   .option('--from <unit>', 'first unit id', int(1, 247), 1)
   .option('--to <unit>', 'last unit id', int(1, 247), 32)
   .option('--timeout <ms>', 'per request', int(20, 10_000), 200)
-  .action(async (opts: { port?: string; tcp?: string; baud: string; parity: 'none' | 'even' | 'odd'; from: number; to: number; timeout: number }) => {
-    if (!opts.port === !opts.tcp) fail('give exactly one of --port <serial path> or --tcp <host:port>', 2);
-    const profiles = loadProfiles([BUILTIN_PROFILES_DIR]);
-    const buses: BusConfig[] = opts.tcp
-      ? [{ id: 'scan', type: 'tcp', host: opts.tcp.split(':')[0]!, port: Number(opts.tcp.split(':')[1] ?? 502) }]
-      : opts.baud.split(',').map((b) => ({ id: 'scan', type: 'rtu' as const, path: opts.port!, baudRate: Number(b), parity: opts.parity }));
-    let total = 0;
-    for (const config of buses) {
-      const bus = new ModbusBus(config);
-      process.stderr.write(`scanning ${describeBus(config)}, units ${opts.from}-${opts.to}\n`);
-      try {
-        const hits = await scanBus(bus, profiles.values(), {
-          fromUnit: opts.from,
-          toUnit: opts.to,
-          timeoutMs: opts.timeout,
-          onProgress: (unit) => process.stderr.write(`\r  unit ${unit}/${opts.to}`),
-        });
-        process.stderr.write('\n');
-        for (const h of hits)
-          process.stdout.write(`${describeBus(config)}  unit ${h.unitId}  ${h.likelyProfiles.join(', ') || '(answers, no matching profile)'}\n`);
-        total += hits.length;
-      } catch (err) {
-        fail((err as Error).message);
-      } finally {
-        await bus.close();
+  .action(
+    async (opts: {
+      port?: string;
+      tcp?: string;
+      baud: string;
+      parity: 'none' | 'even' | 'odd';
+      from: number;
+      to: number;
+      timeout: number;
+    }) => {
+      if (!opts.port === !opts.tcp) fail('give exactly one of --port <serial path> or --tcp <host:port>', 2);
+      const profiles = loadProfiles([BUILTIN_PROFILES_DIR]);
+      const buses: BusConfig[] = opts.tcp
+        ? [
+            {
+              id: 'scan',
+              type: 'tcp',
+              host: opts.tcp.split(':')[0]!,
+              port: Number(opts.tcp.split(':')[1] ?? 502),
+            },
+          ]
+        : opts.baud
+            .split(',')
+            .map((b) => ({
+              id: 'scan',
+              type: 'rtu' as const,
+              path: opts.port!,
+              baudRate: Number(b),
+              parity: opts.parity,
+            }));
+      let total = 0;
+      for (const config of buses) {
+        const bus = new ModbusBus(config);
+        process.stderr.write(`scanning ${describeBus(config)}, units ${opts.from}-${opts.to}\n`);
+        try {
+          const hits = await scanBus(bus, profiles.values(), {
+            fromUnit: opts.from,
+            toUnit: opts.to,
+            timeoutMs: opts.timeout,
+            onProgress: (unit) => process.stderr.write(`\r  unit ${unit}/${opts.to}`),
+          });
+          process.stderr.write('\n');
+          for (const h of hits)
+            process.stdout.write(
+              `${describeBus(config)}  unit ${h.unitId}  ${h.likelyProfiles.join(', ') || '(answers, no matching profile)'}\n`,
+            );
+          total += hits.length;
+        } catch (err) {
+          fail((err as Error).message);
+        } finally {
+          await bus.close();
+        }
       }
-    }
-    if (total === 0) fail('no device answered: check wiring (A/B), termination, baud rate and parity', 3);
-  });
+      if (total === 0) fail('no device answered: check wiring (A/B), termination, baud rate and parity', 3);
+    },
+  );
 
 program
   .command('read')
-  .description('show a configured device\'s decoded values live (wiring test)')
+  .description("show a configured device's decoded values live (wiring test)")
   .requiredOption('-d, --device <id>', 'device id from the config')
   .option('-c, --config <file>', 'YAML config file', DEFAULT_CONFIG)
   .option('-n, --count <n>', 'how many reads (0 = until Ctrl-C)', int(0, 1_000_000), 0)
@@ -142,7 +173,11 @@ program
       fail((err as Error).message, 2);
     }
     const device = config.devices.find((d) => d.id === opts.device);
-    if (!device) fail(`no device "${opts.device}" in ${opts.config}; devices: ${config.devices.map((d) => d.id).join(', ')}`, 2);
+    if (!device)
+      fail(
+        `no device "${opts.device}" in ${opts.config}; devices: ${config.devices.map((d) => d.id).join(', ')}`,
+        2,
+      );
     const profile = loadProfiles([BUILTIN_PROFILES_DIR, ...(config.profileDirs ?? [])]).get(device.profile);
     if (!profile) fail(`unknown profile "${device.profile}"`, 2);
     const busConfig = config.buses.find((b) => b.id === device.bus)!;
@@ -155,23 +190,28 @@ program
     for (let i = 0; !stop && (opts.count === 0 || i < opts.count); i++) {
       try {
         const values = await pollDevice(bus, device.unitId, blocks, { timeoutMs: device.timeoutMs });
-        const shown = profile.registers.map((r) => `${r.name}=${values[r.name]}${r.unit ? ` ${r.unit}` : ''}`).join('  ');
+        const shown = profile.registers
+          .map((r) => `${r.name}=${values[r.name]}${r.unit ? ` ${r.unit}` : ''}`)
+          .join('  ');
         process.stdout.write(`${new Date().toISOString()}  ${device.id}  ${shown}\n`);
       } catch (err) {
-        process.stdout.write(`${new Date().toISOString()}  ${device.id}  ERROR ${explainModbus(err, describeBus(busConfig), device.unitId)}\n`);
+        process.stdout.write(
+          `${new Date().toISOString()}  ${device.id}  ERROR ${explainModbus(err, describeBus(busConfig), device.unitId)}\n`,
+        );
         if (opts.count === 1) {
           await bus.close();
           fail(explainModbus(err, describeBus(busConfig), device.unitId), 3);
         }
       }
-      if (!stop && (opts.count === 0 || i + 1 < opts.count)) await new Promise((r) => setTimeout(r, opts.interval));
+      if (!stop && (opts.count === 0 || i + 1 < opts.count))
+        await new Promise((r) => setTimeout(r, opts.interval));
     }
     await bus.close();
   });
 
 program
   .command('status')
-  .description('show the running agent\'s health (from its local health endpoint)')
+  .description("show the running agent's health (from its local health endpoint)")
   .option('-c, --config <file>', 'YAML config file (for the health port)', DEFAULT_CONFIG)
   .option('--url <url>', 'health endpoint, overrides the config')
   .action(async (opts: { config: string; url?: string }) => {
@@ -184,14 +224,18 @@ program
           fail((err as Error).message, 2);
         }
       })();
-      if (!config.health) fail(`no health endpoint configured in ${opts.config} (add: health: { port: 9180 })`, 2);
+      if (!config.health)
+        fail(`no health endpoint configured in ${opts.config} (add: health: { port: 9180 })`, 2);
       url = `http://${config.health.host ?? '127.0.0.1'}:${config.health.port}`;
     }
     let res: Response;
     try {
       res = await fetch(new URL('/status', url), { signal: AbortSignal.timeout(5000) });
     } catch {
-      fail(`the agent is not running (nothing answers at ${url}); start it with: linli-edge run, or systemctl start linli-edge`, 3);
+      fail(
+        `the agent is not running (nothing answers at ${url}); start it with: linli-edge run, or systemctl start linli-edge`,
+        3,
+      );
     }
     const s = (await res.json()) as {
       gatewayId: string;
@@ -199,13 +243,21 @@ program
       mqttConnected: boolean;
       configVersion?: string;
       outbox: { pending: number; droppedRoutine?: number; droppedEvents?: number; hoursLeft?: number | null };
-      deviceDetails: Array<{ id: string; breaker: string; ok: number; timeouts: number; exceptions: number; latenessP99Ms: number }>;
+      deviceDetails: Array<{
+        id: string;
+        breaker: string;
+        ok: number;
+        timeouts: number;
+        exceptions: number;
+        latenessP99Ms: number;
+      }>;
     };
     const lines = [
       `gateway ${s.gatewayId}  up ${s.uptimeS}s  broker ${s.mqttConnected ? 'connected' : 'DISCONNECTED'}  config ${s.configVersion ?? 'local file'}`,
       `outbox: ${s.outbox.pending} pending, dropped ${s.outbox.droppedRoutine ?? 0} routine / ${s.outbox.droppedEvents ?? 0} events, ${s.outbox.hoursLeft ?? '?'} h of buffer left`,
       ...s.deviceDetails.map(
-        (d) => `  ${d.id.padEnd(16)} ${d.breaker === 'closed' ? 'ok     ' : 'FAILING'} ok=${d.ok} timeouts=${d.timeouts} exceptions=${d.exceptions} late p99=${d.latenessP99Ms}ms`,
+        (d) =>
+          `  ${d.id.padEnd(16)} ${d.breaker === 'closed' ? 'ok     ' : 'FAILING'} ok=${d.ok} timeouts=${d.timeouts} exceptions=${d.exceptions} late p99=${d.latenessP99Ms}ms`,
       ),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -43,7 +43,11 @@ async function execute(ctx: CommandContext, req: CommandRequest): Promise<Record
       const { device, bus, profile } = deviceOf(ctx, req.args.device);
       if (req.args.register !== undefined) {
         const reg = profile.registers.find((r) => r.name === req.args.register);
-        if (!reg) throw new CommandFailure('unknown_register', `${profile.model} has no register "${req.args.register}"`);
+        if (!reg)
+          throw new CommandFailure(
+            'unknown_register',
+            `${profile.model} has no register "${req.args.register}"`,
+          );
         const raw = await bus.read(device.unitId, reg.area, reg.address, registerSpan(reg));
         return { value: decodeRegister(reg, raw), raw };
       }
@@ -53,7 +57,11 @@ async function execute(ctx: CommandContext, req: CommandRequest): Promise<Record
     case 'write_register': {
       const { device, bus, profile } = deviceOf(ctx, req.args.device);
       const reg = profile.registers.find((r) => r.name === req.args.register);
-      if (!reg) throw new CommandFailure('unknown_register', `${profile.model} has no register "${req.args.register}"`);
+      if (!reg)
+        throw new CommandFailure(
+          'unknown_register',
+          `${profile.model} has no register "${req.args.register}"`,
+        );
       if (!reg.writable || (reg.area !== 'holding' && reg.area !== 'coil'))
         throw new CommandFailure('not_writable', `${profile.model} register "${reg.name}" is not writable`);
       await bus.write(device.unitId, reg.area, reg.address, encodeRegister(reg, req.args.value));
@@ -89,12 +97,19 @@ async function execute(ctx: CommandContext, req: CommandRequest): Promise<Record
 function toError(err: unknown): CommandError {
   if (err instanceof CommandFailure) return { code: err.code, message: err.message };
   if (err instanceof ModbusRequestError)
-    return { code: err.kind === 'timeout' ? 'timeout' : err.kind === 'exception' ? 'modbus_exception' : 'busy', message: err.message };
+    return {
+      code: err.kind === 'timeout' ? 'timeout' : err.kind === 'exception' ? 'modbus_exception' : 'busy',
+      message: err.message,
+    };
   return { code: 'internal', message: (err as Error).message ?? String(err) };
 }
 
 /** Answers one command request (cmd/{op}); never throws, every failure becomes an error response. */
-export async function handleCommand(ctx: CommandContext, payload: Buffer, now = Date.now()): Promise<CommandResponse | undefined> {
+export async function handleCommand(
+  ctx: CommandContext,
+  payload: Buffer,
+  now = Date.now(),
+): Promise<CommandResponse | undefined> {
   let raw: unknown;
   try {
     raw = JSON.parse(payload.toString('utf8'));
@@ -109,10 +124,22 @@ export async function handleCommand(ctx: CommandContext, payload: Buffer, now = 
     req = commandRequestParser.parse(raw);
   } catch (err) {
     if (typeof envelope.id !== 'string' || typeof envelope.op !== 'string') return undefined;
-    return { ...base, id: envelope.id, op: envelope.op, status: 'error', error: { code: 'invalid_args', message: (err as Error).message } } as CommandResponse;
+    return {
+      ...base,
+      id: envelope.id,
+      op: envelope.op,
+      status: 'error',
+      error: { code: 'invalid_args', message: (err as Error).message },
+    } as CommandResponse;
   }
   if (req.timeoutMs !== undefined && req.issuedAt + req.timeoutMs < now)
-    return { ...base, id: req.id, op: req.op, status: 'error', error: { code: 'expired', message: 'request expired before it was handled' } };
+    return {
+      ...base,
+      id: req.id,
+      op: req.op,
+      status: 'error',
+      error: { code: 'expired', message: 'request expired before it was handled' },
+    };
   try {
     const result = await execute(ctx, req);
     return { ...base, id: req.id, op: req.op, status: 'ok', result } as CommandResponse;

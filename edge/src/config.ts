@@ -82,7 +82,10 @@ export const EdgeConfig = Type.Object(
       { additionalProperties: false },
     ),
     stats: Type.Optional(
-      Type.Object({ intervalMs: Type.Integer({ minimum: 1000, maximum: 3_600_000 }) }, { additionalProperties: false }),
+      Type.Object(
+        { intervalMs: Type.Integer({ minimum: 1000, maximum: 3_600_000 }) },
+        { additionalProperties: false },
+      ),
     ),
     /** Local health/metrics endpoint for the installer CLI (`linli-edge status`) and monitoring. */
     health: Type.Optional(
@@ -142,7 +145,12 @@ function checkReferences(config: EdgeConfig, file: string): void {
 export function validateEdgeConfig(doc: unknown, source: string): EdgeConfig {
   const issues = parser.issues(doc);
   if (issues.length > 0)
-    throw new Error(`invalid config ${source}\n  ${issues.slice(0, 10).map((i) => `${i.path.slice(1).replace(/\//g, '.') || '(top level)'}: ${i.message}`).join('\n  ')}`);
+    throw new Error(
+      `invalid config ${source}\n  ${issues
+        .slice(0, 10)
+        .map((i) => `${i.path.slice(1).replace(/\//g, '.') || '(top level)'}: ${i.message}`)
+        .join('\n  ')}`,
+    );
   const config = doc as EdgeConfig;
   checkReferences(config, source);
   return Object.freeze(config);

@@ -29,7 +29,9 @@ export function loadCredentials(path: string): GatewayCredentials {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read credentials ${path}: ${(err as Error).message} (run: linli-edge provision --cloud URL --code CODE)`);
+    throw new Error(
+      `cannot read credentials ${path}: ${(err as Error).message} (run: linli-edge provision --cloud URL --code CODE)`,
+    );
   }
   return credentialsParser.parse(JSON.parse(text));
 }

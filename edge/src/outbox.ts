@@ -45,7 +45,16 @@ export interface AppendItem extends PolledReading {
 export class Outbox {
   private readonly db: Database.Database;
   private readonly stmt: Record<
-    'insert' | 'selectRange' | 'deleteRange' | 'count' | 'oldest' | 'dropRoutine' | 'dropEvents' | 'dropAged' | 'getMeta' | 'addMeta',
+    | 'insert'
+    | 'selectRange'
+    | 'deleteRange'
+    | 'count'
+    | 'oldest'
+    | 'dropRoutine'
+    | 'dropEvents'
+    | 'dropAged'
+    | 'getMeta'
+    | 'addMeta',
     Database.Statement
   >;
   private cachedDepth: number;
@@ -75,7 +84,9 @@ export class Outbox {
     CREATE INDEX IF NOT EXISTS outbox_priority ON outbox (priority, seq);
     CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);`);
     this.stmt = {
-      insert: this.db.prepare('INSERT INTO outbox (device, ts, quality, priority, "values") VALUES (?, ?, ?, ?, ?)'),
+      insert: this.db.prepare(
+        'INSERT INTO outbox (device, ts, quality, priority, "values") VALUES (?, ?, ?, ?, ?)',
+      ),
       selectRange: this.db.prepare(
         'SELECT seq, device, ts, quality, "values" FROM outbox WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
       ),
@@ -85,7 +96,9 @@ export class Outbox {
       dropRoutine: this.db.prepare(
         'DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE priority = 0 ORDER BY seq LIMIT ?)',
       ),
-      dropEvents: this.db.prepare('DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox ORDER BY seq LIMIT ?)'),
+      dropEvents: this.db.prepare(
+        'DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox ORDER BY seq LIMIT ?)',
+      ),
       dropAged: this.db.prepare('DELETE FROM outbox WHERE priority = 0 AND ts < ?'),
       getMeta: this.db.prepare('SELECT value FROM outbox_meta WHERE key = ?'),
       addMeta: this.db.prepare(
@@ -100,7 +113,13 @@ export class Outbox {
     const seqs: number[] = [];
     this.db.transaction(() => {
       for (const r of readings) {
-        const info = this.stmt.insert.run(r.device, r.ts, r.quality, r.priority ?? PRIORITY_ROUTINE, JSON.stringify(r.values));
+        const info = this.stmt.insert.run(
+          r.device,
+          r.ts,
+          r.quality,
+          r.priority ?? PRIORITY_ROUTINE,
+          JSON.stringify(r.values),
+        );
         seqs.push(Number(info.lastInsertRowid));
       }
     })();
@@ -162,12 +181,20 @@ export class Outbox {
       quality: Reading['quality'];
       values: string;
     }>;
-    return rows.map((r) => ({ seq: r.seq, device: r.device, ts: r.ts, quality: r.quality, values: JSON.parse(r.values) }));
+    return rows.map((r) => ({
+      seq: r.seq,
+      device: r.device,
+      ts: r.ts,
+      quality: r.quality,
+      values: JSON.parse(r.values),
+    }));
   }
 
   /** Highest sequence number ever assigned (0 when none). */
   lastSeq(): number {
-    const row = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").get() as { seq: number } | undefined;
+    const row = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").get() as
+      | { seq: number }
+      | undefined;
     return row?.seq ?? 0;
   }
 

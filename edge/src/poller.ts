@@ -43,7 +43,8 @@ export async function pollDevice(
   const values: Record<string, FieldValue> = {};
   for (const block of blocks) {
     const words = await bus.read(unitId, block.area, block.address, block.count, opts);
-    if (words.length < block.count) throw new DecodeError(`short response: ${words.length} of ${block.count} words`);
+    if (words.length < block.count)
+      throw new DecodeError(`short response: ${words.length} of ${block.count} words`);
     for (const reg of block.registers) {
       const start = reg.address - block.address;
       values[reg.name] = decodeRegister(reg, words.slice(start, start + registerSpan(reg)));
@@ -97,9 +98,12 @@ export class DevicePoller {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.inFlight = this.tick();
-    }, Math.max(0, this.nextAt - this.now()));
+    this.timer = setTimeout(
+      () => {
+        this.inFlight = this.tick();
+      },
+      Math.max(0, this.nextAt - this.now()),
+    );
   }
 
   private async tick(): Promise<void> {
@@ -118,8 +122,9 @@ export class DevicePoller {
 
   private async pollOnce(): Promise<void> {
     this.counters.polls++;
-    const probing = this.breaker.state === 'half-open';
-    const retries = probing ? 0 : (this.device.retries ?? 1);
+    // Retrying is for a lost frame from a healthy device; a device already failing (or being probed)
+    // gets one attempt, so a dead device costs the shared bus one timeout per poll at most.
+    const retries = this.failing || this.breaker.state === 'half-open' ? 0 : (this.device.retries ?? 1);
     const opts = { timeoutMs: this.device.timeoutMs, turnaroundMs: this.device.turnaroundMs };
     for (let attempt = 0; ; attempt++) {
       try {

@@ -25,7 +25,8 @@ export class PriorityClassifier {
       : PRIORITY_ROUTINE;
     const previous = this.lastState.get(reading.device);
     if (previous && this.stateFields.some((f) => previous[f] !== v[f])) priority = PRIORITY_EVENT;
-    if (this.stateFields.length) this.lastState.set(reading.device, Object.fromEntries(this.stateFields.map((f) => [f, v[f]!])));
+    if (this.stateFields.length)
+      this.lastState.set(reading.device, Object.fromEntries(this.stateFields.map((f) => [f, v[f]!])));
     return priority;
   }
 }

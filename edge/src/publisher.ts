@@ -1,6 +1,11 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { type GatewayStatus, TELEMETRY_VERSION, type TelemetryBatch, topics } from '../../protocols/src/index.js';
+import {
+  type GatewayStatus,
+  TELEMETRY_VERSION,
+  type TelemetryBatch,
+  topics,
+} from '../../protocols/src/index.js';
 import type { EdgeConfig } from './config.js';
 import type { Outbox } from './outbox.js';
 
@@ -61,7 +66,13 @@ export class Publisher {
   }
 
   private status(state: GatewayStatus['state']): GatewayStatus {
-    const s: GatewayStatus = { v: 1, gatewayId: this.config.gateway.id, state, ts: Date.now(), agentVersion: this.agentVersion };
+    const s: GatewayStatus = {
+      v: 1,
+      gatewayId: this.config.gateway.id,
+      state,
+      ts: Date.now(),
+      agentVersion: this.agentVersion,
+    };
     if (this.configVersion) s.configVersion = this.configVersion;
     return s;
   }
@@ -84,7 +95,12 @@ export class Publisher {
       password: this.config.mqtt.password,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
-      will: { topic: topics.status(gatewayId), payload: Buffer.from(JSON.stringify(this.status('offline'))), qos: 1, retain: true },
+      will: {
+        topic: topics.status(gatewayId),
+        payload: Buffer.from(JSON.stringify(this.status('offline'))),
+        qos: 1,
+        retain: true,
+      },
     });
     this.client.on('connect', () => this.onConnect());
     this.client.on('message', (topic, payload) => this.handlers.get(topic)?.(topic, payload));
@@ -98,7 +114,8 @@ export class Publisher {
     this.logger.info({ url: this.config.mqtt.url, pending: this.outbox.depth() }, 'connected to broker');
     // Retained birth message, re-published on every reconnect.
     this.publishJson(topics.status(this.config.gateway.id), this.status('online'), true);
-    for (const topic of this.handlers.keys()) void this.client?.subscribeAsync(topic, { qos: 1 }).catch(() => undefined);
+    for (const topic of this.handlers.keys())
+      void this.client?.subscribeAsync(topic, { qos: 1 }).catch(() => undefined);
     // Everything stored until now is backlog; it is replayed in order from the start, since
     // batches in flight when the connection dropped may not have reached the broker.
     const last = this.outbox.lastSeq();
@@ -143,24 +160,35 @@ export class Publisher {
     const first = rows[0]!.seq;
     const last = rows[rows.length - 1]!.seq;
     lane.afterSeq = last;
-    const batch: TelemetryBatch = { v: TELEMETRY_VERSION, gatewayId: this.config.gateway.id, seq: first, sentAt: Date.now(), readings: rows };
+    const batch: TelemetryBatch = {
+      v: TELEMETRY_VERSION,
+      gatewayId: this.config.gateway.id,
+      seq: first,
+      sentAt: Date.now(),
+      readings: rows,
+    };
     const started = Date.now();
     this.inflight++;
     // mqtt.js keeps an unacknowledged QoS 1 packet and resends it after a reconnect, so the
     // callback fires once the broker really has it; if this process dies first, the outbox still does.
-    this.client?.publish(topics.telemetry(this.config.gateway.id), JSON.stringify(batch), { qos: 1 }, (err) => {
-      this.inflight--;
-      if (err) {
-        this.stats.publishErrors++;
-        this.logger.warn({ err: err.message, first, last }, 'publish failed; will resend after reconnect');
-      } else {
-        this.outbox.ack(first, last);
-        this.stats.batchesPublished++;
-        this.stats.readingsPublished += rows.length;
-        this.stats.lastPublishLatencyMs = Date.now() - started;
-      }
-      this.kick();
-    });
+    this.client?.publish(
+      topics.telemetry(this.config.gateway.id),
+      JSON.stringify(batch),
+      { qos: 1 },
+      (err) => {
+        this.inflight--;
+        if (err) {
+          this.stats.publishErrors++;
+          this.logger.warn({ err: err.message, first, last }, 'publish failed; will resend after reconnect');
+        } else {
+          this.outbox.ack(first, last);
+          this.stats.batchesPublished++;
+          this.stats.readingsPublished += rows.length;
+          this.stats.lastPublishLatencyMs = Date.now() - started;
+        }
+        this.kick();
+      },
+    );
   }
 
   async stop(): Promise<void> {
@@ -168,7 +196,10 @@ export class Publisher {
     if (!client) return;
     if (client.connected) {
       await client
-        .publishAsync(topics.status(this.config.gateway.id), JSON.stringify(this.status('offline')), { qos: 1, retain: true })
+        .publishAsync(topics.status(this.config.gateway.id), JSON.stringify(this.status('offline')), {
+          qos: 1,
+          retain: true,
+        })
         .catch(() => undefined);
     }
     await client.endAsync();

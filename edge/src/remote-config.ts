@@ -17,7 +17,12 @@ export function mergeRemote(local: EdgeConfig, body: Record<string, unknown>): E
   const remoteGateway = body.gateway as { id?: unknown } | undefined;
   if (remoteGateway?.id !== undefined && remoteGateway.id !== local.gateway.id)
     throw new Error(`gateway.id "${String(remoteGateway.id)}" is not this gateway ("${local.gateway.id}")`);
-  const merged: Record<string, unknown> = { ...body, gateway: local.gateway, mqtt: local.mqtt, outbox: local.outbox };
+  const merged: Record<string, unknown> = {
+    ...body,
+    gateway: local.gateway,
+    mqtt: local.mqtt,
+    outbox: local.outbox,
+  };
   if (local.health) merged.health = local.health;
   else delete merged.health;
   return validateEdgeConfig(merged, 'from the cloud');
@@ -63,7 +68,14 @@ export function configResult(
   activeVersion: string | undefined,
   reason?: string,
 ): ConfigResult {
-  const result: ConfigResult = { v: 1, gatewayId, version: rc.version, hash: rc.hash, status, ts: Date.now() };
+  const result: ConfigResult = {
+    v: 1,
+    gatewayId,
+    version: rc.version,
+    hash: rc.hash,
+    status,
+    ts: Date.now(),
+  };
   if (reason) result.reason = reason.slice(0, 2000);
   if (activeVersion) result.activeVersion = activeVersion;
   return result;

@@ -20,7 +20,11 @@ export interface ScanOptions {
  * Sweeps unit ids on one bus. A unit "responds" when any profile's read plan succeeds on it; a
  * Modbus exception also proves a device is there (it answered), so it is listed with no profile.
  */
-export async function scanBus(bus: ModbusBus, profiles: Iterable<DeviceProfile>, opts: ScanOptions): Promise<ScanHit[]> {
+export async function scanBus(
+  bus: ModbusBus,
+  profiles: Iterable<DeviceProfile>,
+  opts: ScanOptions,
+): Promise<ScanHit[]> {
   const plans = [...profiles].map((p) => ({ model: p.model, blocks: planReads(p) }));
   const hits: ScanHit[] = [];
   for (let unitId = opts.fromUnit; unitId <= opts.toUnit; unitId++) {

@@ -46,7 +46,8 @@ export function buildStats(
   now = Date.now(),
 ): GatewayStats {
   const o = outbox.stats();
-  const sum = (k: 'ok' | 'timeouts' | 'exceptions' | 'decodeErrors') => pollers.reduce((n, p) => n + p.counters[k], 0);
+  const sum = (k: 'ok' | 'timeouts' | 'exceptions' | 'decodeErrors') =>
+    pollers.reduce((n, p) => n + p.counters[k], 0);
   const failing = pollers.filter((p) => p.breaker.state !== 'closed').length;
   const stats: GatewayStats = {
     v: 1,
@@ -65,7 +66,12 @@ export function buildStats(
       acked: publisher.stats.batchesPublished,
       reconnects: publisher.stats.reconnects,
     },
-    polls: { ok: sum('ok'), timeouts: sum('timeouts'), exceptions: sum('exceptions'), decodeErrors: sum('decodeErrors') },
+    polls: {
+      ok: sum('ok'),
+      timeouts: sum('timeouts'),
+      exceptions: sum('exceptions'),
+      decodeErrors: sum('decodeErrors'),
+    },
     devices: { total: pollers.length, good: pollers.length - failing, stale: 0, commFail: failing },
   };
   if (configVersion) stats.configVersion = configVersion;

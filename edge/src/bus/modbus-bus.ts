@@ -42,7 +42,11 @@ function classify(err: unknown): ModbusRequestError {
   const e = (err ?? {}) as ModbusErrorShape;
   if (typeof e.modbusCode === 'number') {
     const name = EXCEPTION_NAMES[e.modbusCode] ?? 'unknown';
-    return new ModbusRequestError('exception', `Modbus exception 0x${e.modbusCode.toString(16).padStart(2, '0')} (${name})`, e.modbusCode);
+    return new ModbusRequestError(
+      'exception',
+      `Modbus exception 0x${e.modbusCode.toString(16).padStart(2, '0')} (${name})`,
+      e.modbusCode,
+    );
   }
   if (e.errno === 'ETIMEDOUT') return new ModbusRequestError('timeout', 'no response (timed out)');
   return new ModbusRequestError('connection', e.message ?? String(err));
@@ -78,7 +82,10 @@ class Connection {
           });
         }
       } catch (err) {
-        throw new ModbusRequestError('connection', `cannot open ${describeBus(this.config)}: ${explainOpenError(err)}`);
+        throw new ModbusRequestError(
+          'connection',
+          `cannot open ${describeBus(this.config)}: ${explainOpenError(err)}`,
+        );
       } finally {
         this.connecting = undefined;
       }
@@ -98,7 +105,8 @@ class Connection {
         } catch (err) {
           throw classify(err);
         } finally {
-          if (this.config.type === 'rtu') await sleep(silentIntervalMs(this.config.baudRate) + (opts.turnaroundMs ?? 0));
+          if (this.config.type === 'rtu')
+            await sleep(silentIntervalMs(this.config.baudRate) + (opts.turnaroundMs ?? 0));
         }
       } finally {
         this.pending--;
@@ -119,8 +127,10 @@ function explainOpenError(err: unknown): string {
   const msg = (err as Error)?.message ?? String(err);
   if (/EACCES|Permission denied/i.test(msg))
     return `${msg} — permission denied: add the user to the "dialout" group (sudo usermod -aG dialout $USER) and log in again`;
-  if (/EBUSY|Resource busy|Cannot lock port/i.test(msg)) return `${msg} — the port is busy: another program has it open (check with: fuser -v <port>)`;
-  if (/ENOENT|No such file/i.test(msg)) return `${msg} — no such serial port: check the cable and the path (ls /dev/serial/by-id/)`;
+  if (/EBUSY|Resource busy|Cannot lock port/i.test(msg))
+    return `${msg} — the port is busy: another program has it open (check with: fuser -v <port>)`;
+  if (/ENOENT|No such file/i.test(msg))
+    return `${msg} — no such serial port: check the cable and the path (ls /dev/serial/by-id/)`;
   if (/ECONNREFUSED/.test(msg)) return `${msg} — nothing listens there: check the gateway's address and port`;
   return msg;
 }
@@ -151,7 +161,13 @@ export class ModbusBus {
   }
 
   /** Reads words (or bits as 0/1) from one unit; errors are ModbusRequestError. */
-  read(unitId: number, area: FunctionArea, address: number, count: number, opts: RequestOptions = {}): Promise<number[]> {
+  read(
+    unitId: number,
+    area: FunctionArea,
+    address: number,
+    count: number,
+    opts: RequestOptions = {},
+  ): Promise<number[]> {
     return this.exec(unitId, opts, async (client) => {
       switch (area) {
         case 'holding':
@@ -167,11 +183,21 @@ export class ModbusBus {
   }
 
   /** Writes holding registers (FC 6/16) or coils (FC 5/15), for commissioning commands. */
-  write(unitId: number, area: 'holding' | 'coil', address: number, values: number[], opts: RequestOptions = {}): Promise<void> {
+  write(
+    unitId: number,
+    area: 'holding' | 'coil',
+    address: number,
+    values: number[],
+    opts: RequestOptions = {},
+  ): Promise<void> {
     return this.exec(unitId, opts, async (client) => {
       if (area === 'coil') {
         if (values.length === 1) await client.writeCoil(address, values[0] !== 0);
-        else await client.writeCoils(address, values.map((v) => v !== 0));
+        else
+          await client.writeCoils(
+            address,
+            values.map((v) => v !== 0),
+          );
       } else if (values.length === 1) {
         await client.writeRegister(address, values[0]!);
       } else {
