@@ -122,15 +122,13 @@ program
               port: Number(opts.tcp.split(':')[1] ?? 502),
             },
           ]
-        : opts.baud
-            .split(',')
-            .map((b) => ({
-              id: 'scan',
-              type: 'rtu' as const,
-              path: opts.port!,
-              baudRate: Number(b),
-              parity: opts.parity,
-            }));
+        : opts.baud.split(',').map((b) => ({
+            id: 'scan',
+            type: 'rtu' as const,
+            path: opts.port!,
+            baudRate: Number(b),
+            parity: opts.parity,
+          }));
       let total = 0;
       for (const config of buses) {
         const bus = new ModbusBus(config);

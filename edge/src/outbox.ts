@@ -61,7 +61,7 @@ export class Outbox {
   private appendsSinceCheck = 0;
   /** Appends per hour, smoothed; drives hoursLeft. */
   private rate = 0;
-  private rateWindowStart = Date.now();
+  private rateWindowStart?: number;
   private rateWindowCount = 0;
 
   constructor(
@@ -132,6 +132,10 @@ export class Outbox {
   }
 
   private trackRate(n: number, now: number): void {
+    if (this.rateWindowStart === undefined) {
+      this.rateWindowStart = now; // the first append only opens the window
+      return;
+    }
     this.rateWindowCount += n;
     const elapsed = now - this.rateWindowStart;
     if (elapsed >= 60_000) {

@@ -36,8 +36,12 @@ export async function scanBus(
         likely.push(plan.model);
         answered = true;
       } catch (err) {
-        const kind = (err as { kind?: string }).kind;
-        if (kind === 'exception') answered = true;
+        const { kind, exceptionCode } = err as { kind?: string; exceptionCode?: number };
+        // The port or endpoint itself is unusable: scanning further units cannot help.
+        if (kind === 'connection') throw err;
+        // 0x0A/0x0B come from a TCP gateway saying nothing answers behind it: not a device.
+        if (kind === 'exception' && exceptionCode !== 0x0a && exceptionCode !== 0x0b) answered = true;
+        else if (kind === 'exception' && !answered) break;
         // Silence on the first profile means nobody is there: do not wait out every other profile.
         else if (kind === 'timeout' && !answered) break;
       }

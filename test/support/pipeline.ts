@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { type CloudConfig, loadCloudConfig } from '../../cloud/src/config.js';
 import { type RunningCloud, startCloud } from '../../cloud/src/server.js';
-import { type RunningAgent, startAgent } from '../../edge/src/agent.js';
+import { type AgentOptions, type RunningAgent, startAgent } from '../../edge/src/agent.js';
 import type { EdgeConfig } from '../../edge/src/config.js';
 import { type RunningSimulator, startSimulator } from '../../firmware-sim/src/simulator.js';
 
@@ -24,6 +24,7 @@ export async function startPipeline(opts: {
   meters?: number;
   pollIntervalMs?: number;
   gatewayId?: string;
+  agentOptions?: AgentOptions;
 }): Promise<Pipeline> {
   const dir = mkdtempSync(join(tmpdir(), 'linli-e2e-'));
   const cloudConfig: CloudConfig = loadCloudConfig({
@@ -40,6 +41,7 @@ export async function startPipeline(opts: {
     gateway: { id: gatewayId },
     mqtt: { url: cloud.mqttUrl },
     outbox: { path: join(dir, 'edge', 'outbox.db') },
+    health: { port: 0 },
     buses: [{ id: 'sim', type: 'tcp', host: sim.host, port: sim.port, timeoutMs: 500 }],
     devices: Array.from({ length: meters }, (_, i) => ({
       id: `wm-${String(i + 1).padStart(3, '0')}`,
@@ -49,7 +51,7 @@ export async function startPipeline(opts: {
       pollIntervalMs: opts.pollIntervalMs ?? 200,
     })),
   };
-  const edge = await startAgent(edgeConfig, quietLogger());
+  const edge = await startAgent(edgeConfig, quietLogger(), opts.agentOptions);
   return {
     sim,
     cloud,
