@@ -79,8 +79,8 @@ export class LocalSearch {
   }
 
   /** Penalty change of route r when its load/length become (load, dist). */
-  private dPen(s: Solution, pen: Penalty, r: number, load: number, dist: number): number {
-    return pen.of(load, dist) - pen.of(s.load[r]!, s.rdist[r]!);
+  private dPen(s: Solution, pen: Penalty, r: number, load: number, dist: number, len: number): number {
+    return pen.of(load, dist, len) - pen.of(s.load[r]!, s.rdist[r]!, s.len[r]!);
   }
 
   /**
@@ -112,7 +112,8 @@ export class LocalSearch {
     const dpxu = d[px * N + u]!;
     const removeU = d[px * N + x]! - dpxu - dux;
     const clean =
-      pen.of(s.load[ru]!, s.rdist[ru]!) === 0 && (ru === rv || pen.of(s.load[rv]!, s.rdist[rv]!) === 0);
+      pen.of(s.load[ru]!, s.rdist[ru]!, Lu) === 0 &&
+      (ru === rv || pen.of(s.load[rv]!, s.rdist[rv]!, Lv) === 0);
     this.clean = clean;
 
     if (ru !== rv) {
@@ -130,8 +131,8 @@ export class LocalSearch {
           clean && base >= -EPS
             ? 0
             : base +
-              this.dPen(s, pen, ru, loadU - qu, distU + removeU) +
-              this.dPen(s, pen, rv, loadV + qu, distV + add);
+              this.dPen(s, pen, ru, loadU - qu, distU + removeU, Lu - 1) +
+              this.dPen(s, pen, rv, loadV + qu, distV + add, Lv + 1);
         if (delta < -EPS) {
           this.relocate(s, u, rv, addA <= addB ? pv + 1 : pv);
           return true;
@@ -146,8 +147,8 @@ export class LocalSearch {
             ? 0
             : dU +
               dV +
-              this.dPen(s, pen, ru, loadU - qu + qv, distU + dU) +
-              this.dPen(s, pen, rv, loadV - qv + qu, distV + dV);
+              this.dPen(s, pen, ru, loadU - qu + qv, distU + dU, Lu) +
+              this.dPen(s, pen, rv, loadV - qv + qu, distV + dV, Lv);
         if (delta < -EPS) {
           au[pu] = v;
           av[pv] = u;
@@ -172,8 +173,8 @@ export class LocalSearch {
             ? 0
             : rem +
               add +
-              this.dPen(s, pen, ru, loadU - qu - qx, distU + rem) +
-              this.dPen(s, pen, rv, loadV + qu + qx, distV + add);
+              this.dPen(s, pen, ru, loadU - qu - qx, distU + rem, Lu - 2) +
+              this.dPen(s, pen, rv, loadV + qu + qx, distV + add, Lv + 2);
         if (delta < -EPS) {
           this.relocatePair(s, u, x, rv, pv + 1, addR < addF);
           return true;
@@ -186,8 +187,8 @@ export class LocalSearch {
             ? 0
             : dU2 +
               dV2 +
-              this.dPen(s, pen, ru, loadU - qu - qx + qv, distU + dU2) +
-              this.dPen(s, pen, rv, loadV - qv + qu + qx, distV + dV2);
+              this.dPen(s, pen, ru, loadU - qu - qx + qv, distU + dU2, Lu - 1) +
+              this.dPen(s, pen, rv, loadV - qv + qu + qx, distV + dV2, Lv + 1);
         if (delta2 < -EPS) {
           // Route u: px v xx ; route v: py u x y.
           this.replaceSegment(s, ru, pu, 2, [v]);
@@ -213,7 +214,7 @@ export class LocalSearch {
       const delta =
         clean && removeU + add >= -EPS
           ? 0
-          : removeU + add + this.dPen(s, pen, ru, load, dist + removeU + add);
+          : removeU + add + this.dPen(s, pen, ru, load, dist + removeU + add, Lu);
       if (y !== u && delta < -EPS) {
         this.relocate(s, u, ru, pv + 1);
         return true;
@@ -224,7 +225,7 @@ export class LocalSearch {
       const delta =
         clean && removeU + add >= -EPS
           ? 0
-          : removeU + add + this.dPen(s, pen, ru, load, dist + removeU + add);
+          : removeU + add + this.dPen(s, pen, ru, load, dist + removeU + add, Lu);
       if (py !== u && delta < -EPS) {
         this.relocate(s, u, ru, pv);
         return true;
@@ -241,7 +242,7 @@ export class LocalSearch {
       // Reverse a+1..b: edges (na, nb) and (na1, nb1).
       if (b > a + 1) {
         const delta1 = d[na * N + nb]! + d[na1 * N + nb1]! - d[na * N + na1]! - d[nb * N + nb1]!;
-        if ((!clean || delta1 < -EPS) && delta1 + this.dPen(s, pen, ru, load, dist + delta1) < -EPS) {
+        if ((!clean || delta1 < -EPS) && delta1 + this.dPen(s, pen, ru, load, dist + delta1, Lu) < -EPS) {
           this.reverse(s, ru, a + 1, b);
           return true;
         }
@@ -251,7 +252,7 @@ export class LocalSearch {
       const nbm = au[b - 1]!;
       if (b > a + 1) {
         const delta2 = d[pa * N + nbm]! + d[na * N + nb]! - d[pa * N + na]! - d[nbm * N + nb]!;
-        if ((!clean || delta2 < -EPS) && delta2 + this.dPen(s, pen, ru, load, dist + delta2) < -EPS) {
+        if ((!clean || delta2 < -EPS) && delta2 + this.dPen(s, pen, ru, load, dist + delta2, Lu) < -EPS) {
           this.reverse(s, ru, a, b - 1);
           return true;
         }
@@ -318,8 +319,8 @@ export class LocalSearch {
       newDv -
       s.rdist[ru]! -
       s.rdist[rv]! +
-      this.dPen(s, pen, ru, newLu, newDu) +
-      this.dPen(s, pen, rv, newLv, newDv);
+      this.dPen(s, pen, ru, newLu, newDu, a + 1 + (reversed ? b + 1 : Lv - b - 1)) +
+      this.dPen(s, pen, rv, newLv, newDv, reversed ? Lu - a - 1 + Lv - b - 1 : b + 1 + Lu - a - 1);
     if (!(delta < -EPS)) return false;
     // Build the two new routes in scratch buffers.
     const bu = this.buf;

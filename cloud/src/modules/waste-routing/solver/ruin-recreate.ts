@@ -22,6 +22,12 @@ export interface RuinParams {
   splitDepth: number;
   /** Blink rate during insertion. */
   blinkRate: number;
+  /**
+   * Insert a customer only into routes that serve one of its `insertNeighbors` nearest customers
+   * (0 = try every route). Far routes almost never hold the cheapest position, and skipping them
+   * makes recreate independent of the number of routes.
+   */
+  insertNeighbors: number;
 }
 
 export const DEFAULT_RUIN: RuinParams = {
@@ -30,6 +36,7 @@ export const DEFAULT_RUIN: RuinParams = {
   splitRate: 0.5,
   splitDepth: 0.01,
   blinkRate: 0.01,
+  insertNeighbors: 0,
 };
 
 /** Scratch buffers reused across iterations to avoid allocation in the hot loop. */
@@ -42,6 +49,9 @@ export class RuinRecreate {
   private readonly touched: Int32Array;
   private nTouched = 0;
   private readonly sortKey: Float64Array;
+  private readonly candRoutes: Int32Array;
+  private readonly candMark: Int32Array;
+  private candStamp = 0;
   /** Transposed matrix: row c holds d(j -> c), so both insertion terms read rows of c (cache). */
   private distT: Float64Array | undefined;
 
@@ -57,6 +67,8 @@ export class RuinRecreate {
     this.routeMark = new Int32Array(Math.max(maxRoutes, n + 1));
     this.touched = new Int32Array(Math.max(maxRoutes, n + 1));
     this.sortKey = new Float64Array(n + 1);
+    this.candRoutes = new Int32Array(Math.max(maxRoutes, n + 1));
+    this.candMark = new Int32Array(Math.max(maxRoutes, n + 1));
   }
 
   /** Removes strings around a random seed customer; fills `removed`. */
@@ -178,6 +190,36 @@ export class RuinRecreate {
     }
   }
 
+  /** Fills candRoutes with the routes to try for customer c; returns their count. */
+  private candidateRoutes(s: Solution, c: number): number {
+    const K = Math.min(this.params.insertNeighbors, this.nb.width);
+    let k = 0;
+    if (K <= 0 || K >= s.nRoutes * 4) {
+      for (let r = 0; r < s.nRoutes; r++) this.candRoutes[k++] = r;
+      return k;
+    }
+    const stamp = ++this.candStamp;
+    const adj = this.nb.adj;
+    const w = this.nb.width;
+    for (let i = 0; i < K; i++) {
+      const r = s.routeOf[adj[c * w + i]!]!;
+      if (r >= 0 && this.candMark[r] !== stamp) {
+        this.candMark[r] = stamp;
+        this.candRoutes[k++] = r;
+      }
+    }
+    // With a fixed fleet an empty slot is a legitimate (and sometimes required) choice.
+    if (s.fixedSlots) {
+      for (let r = 0; r < s.nRoutes; r++) {
+        if (s.len[r] === 0) {
+          this.candRoutes[k++] = r;
+          break;
+        }
+      }
+    }
+    return k;
+  }
+
   /** Greedy insertion with blinks of all removed customers. */
   recreate(s: Solution, pen: Penalty): void {
     this.sortRemoved(s);
@@ -199,14 +241,16 @@ export class RuinRecreate {
       let bestCost = Number.POSITIVE_INFINITY;
       let bestR = -1;
       let bestPos = -1;
-      for (let r = 0; r < s.nRoutes; r++) {
+      const nCand = this.candidateRoutes(s, c);
+      for (let ci = 0; ci < nCand; ci++) {
+        const r = this.candRoutes[ci]!;
         const load = s.load[r]!;
         const newLoad = load + qc;
         if (hard && newLoad > Q + 1e-9) continue;
         const rd = s.rdist[r]!;
-        const basePen = hard ? 0 : pen.of(load, rd);
         const arr = s.routes[r]!;
         const L = s.len[r]!;
+        const basePen = hard ? 0 : pen.of(load, rd, L);
         let prev = 0;
         for (let p = 0; p <= L; p++) {
           const next = p < L ? arr[p]! : 0;
@@ -216,7 +260,7 @@ export class RuinRecreate {
               prev = next;
               continue;
             }
-          } else delta += pen.of(newLoad, rd + delta) - basePen;
+          } else delta += pen.of(newLoad, rd + delta, L + 1) - basePen;
           if (delta < bestCost && (blink === 0 || rng.next() >= blink)) {
             bestCost = delta;
             bestR = r;

@@ -21,9 +21,16 @@ export class Penalty {
     public loadWeight: number,
     /** Cost per unit of length above maxDist. */
     public distWeight: number,
+    /**
+     * Cost of an empty route slot. With an exact fleet size the cheapest solutions often use one
+     * route fewer (e.g. P-n55-k8 fits in 7 trucks); without this price the search drifts there and
+     * never returns to k non-empty routes.
+     */
+    public emptyWeight = 0,
   ) {}
 
-  of(load: number, dist: number): number {
+  of(load: number, dist: number, len: number): number {
+    if (len === 0) return this.emptyWeight;
     let p = 0;
     if (load > this.capacity + 1e-9) p += this.loadWeight * (load - this.capacity);
     if (dist > this.maxDist + 1e-9) p += this.distWeight * (dist - this.maxDist);
@@ -161,7 +168,8 @@ export class Solution {
   /** Distance plus constraint penalties: the objective the search minimises. */
   penalized(p: Penalty): number {
     let s = 0;
-    for (let r = 0; r < this.nRoutes; r++) s += this.rdist[r]! + p.of(this.load[r]!, this.rdist[r]!);
+    for (let r = 0; r < this.nRoutes; r++)
+      s += this.rdist[r]! + p.of(this.load[r]!, this.rdist[r]!, this.len[r]!);
     return s;
   }
 
