@@ -1,0 +1,137 @@
+/**
+ * npm run bench:edge — the edge agent polling 1,000 simulated devices over Modbus TCP.
+ * Prints JSON: CPU microseconds per reading (the agent's process only: polling, decoding, outbox,
+ * MQTT), polls/s, and poll-start lateness percentiles as a share of the interval; with the cost of
+ * a bare modbus-serial read loop measured in the same run as the baseline.
+ * Options: --devices 1000 --interval 1000 --seconds 20
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import ModbusSerial from 'modbus-serial';
+import { pino } from 'pino';
+import { startAgent } from '../edge/src/agent.js';
+import type { EdgeConfig } from '../edge/src/config.js';
+import { percentile } from '../edge/src/stats.js';
+import { machine, startChild } from './support/child.js';
+
+const { values: args } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '1000' },
+    interval: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '20' },
+  },
+});
+const DEVICES = Number(args.devices);
+const INTERVAL = Number(args.interval);
+const SECONDS = Number(args.seconds);
+const PER_ENDPOINT = 200;
+const endpoints = Math.ceil(DEVICES / PER_ENDPOINT);
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+const ModbusRTU = ModbusSerial as unknown as typeof ModbusSerial.default;
+
+/** Baseline: CPU per Modbus read request of modbus-serial alone, sequential, on the same sim. */
+async function baselineCpuPerRequest(port: number, requests: number): Promise<number> {
+  const client = new ModbusRTU();
+  await client.connectTCP('127.0.0.1', { port });
+  client.setTimeout(1000);
+  for (let i = 0; i < 200; i++) await client.readHoldingRegisters(0, 5); // warm up
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < requests; i++) {
+    client.setID((i % PER_ENDPOINT) + 1);
+    await client.readHoldingRegisters(0, 5);
+  }
+  const used = process.cpuUsage(cpu);
+  await new Promise<void>((r) => client.close(() => r()));
+  return (used.user + used.system) / requests;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'linli-bench-edge-'));
+log(`starting ${endpoints} simulated endpoints x ${PER_ENDPOINT} water meters`);
+const sims = await startChild('bench/support/sims.ts', [String(endpoints), String(PER_ENDPOINT)]);
+const ports = (JSON.parse(sims.firstLine) as { ports: number[] }).ports;
+const brokerPort = 20_000 + Math.floor(Math.random() * 20_000);
+const broker = await startChild('bench/support/broker.ts', [String(brokerPort)]);
+
+try {
+  log('baseline: bare modbus-serial read loop');
+  const baselineUs = await baselineCpuPerRequest(ports[0]!, 5000);
+  const config: EdgeConfig = {
+    gateway: { id: 'gw-bench' },
+    mqtt: { url: `mqtt://127.0.0.1:${brokerPort}`, batchSize: 500, inflight: 8 },
+    outbox: { path: join(dir, 'outbox.db') },
+    buses: ports.map((port, i) => ({
+      id: `ep${i}`,
+      type: 'tcp' as const,
+      host: '127.0.0.1',
+      port,
+      timeoutMs: 2000,
+      maxConcurrent: 4,
+    })),
+    devices: Array.from({ length: DEVICES }, (_, i) => ({
+      id: `wm-${i}`,
+      bus: `ep${Math.floor(i / PER_ENDPOINT)}`,
+      unitId: (i % PER_ENDPOINT) + 1,
+      profile: 'linli-wm-100',
+      pollIntervalMs: INTERVAL,
+    })),
+  };
+  const agent = await startAgent(config, pino({ level: 'warn' }));
+  log(`agent polling ${DEVICES} devices every ${INTERVAL} ms; warming up`);
+  await new Promise((r) => setTimeout(r, 3000));
+  const readings0 = agent.pollers.reduce((n, p) => n + p.counters.ok, 0);
+  const polls0 = agent.pollers.reduce((n, p) => n + p.counters.polls, 0);
+  for (const p of agent.pollers) p.counters.lateness.length = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let s = 0; s < SECONDS; s++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    log(`  ${s + 1}/${SECONDS} s`);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const elapsedS = (performance.now() - t0) / 1000;
+  const readings = agent.pollers.reduce((n, p) => n + p.counters.ok, 0) - readings0;
+  const polls = agent.pollers.reduce((n, p) => n + p.counters.polls, 0) - polls0;
+  const failures = agent.pollers.reduce(
+    (n, p) => n + p.counters.timeouts + p.counters.exceptions + p.counters.connectionErrors,
+    0,
+  );
+  const lateness = agent.pollers.flatMap((p) => p.counters.lateness);
+  const published = agent.publisher.stats.readingsPublished;
+  const pending = agent.outbox.depth();
+  await agent.stop();
+  const cpuPerReadingUs = (cpu.user + cpu.system) / readings;
+  const requestsPerReading = 3; // the water meter's read plan: holding 0-4, input 0, discrete 0
+  const result = {
+    bench: 'edge',
+    machine: await machine(),
+    devices: DEVICES,
+    intervalMs: INTERVAL,
+    seconds: Math.round(elapsedS * 10) / 10,
+    pollsPerSecond: Math.round(polls / elapsedS),
+    readingsPerSecond: Math.round(readings / elapsedS),
+    failures,
+    cpuPerReadingUs: Math.round(cpuPerReadingUs * 10) / 10,
+    jitterPctOfInterval: {
+      p50: Math.round((percentile(lateness, 50) / INTERVAL) * 1000) / 10,
+      p99: Math.round((percentile(lateness, 99) / INTERVAL) * 1000) / 10,
+      max: Math.round((Math.max(...lateness) / INTERVAL) * 1000) / 10,
+    },
+    published,
+    outboxPendingAtEnd: pending,
+    baseline: {
+      what: 'bare modbus-serial client, sequential holding-register reads on the same simulator',
+      cpuPerRequestUs: Math.round(baselineUs * 10) / 10,
+      cpuPerReadingUs: Math.round(baselineUs * requestsPerReading * 10) / 10,
+    },
+    ratioToBaseline: Math.round((cpuPerReadingUs / (baselineUs * requestsPerReading)) * 100) / 100,
+    goals: { cpuPerReadingUs: 20, jitterP99Pct: 10 },
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  sims.child.kill('SIGTERM');
+  broker.child.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+}
