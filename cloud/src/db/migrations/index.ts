@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as registry from './0001-registry.js';
+
+/**
+ * Migrations live in code (not read from a folder at run time) so they ship inside the bundle
+ * and run the same under tsx, vitest and a compiled build. Names sort in the order they apply;
+ * add new ones at the end, never edit one that has shipped.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-registry': registry,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
