@@ -30,7 +30,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       const principal = await users.login(request.body.username, request.body.password);
       // One message for unknown user, wrong password and disabled account: no account probing.
       if (!principal) throw new ApiError(401, 'invalid_credentials', 'wrong username or password');
-      const token = await reply.jwtSign({ sub: principal.id }, { expiresIn: tokenTtlSeconds * 1000 });
+      // @fastify/jwt reads a numeric expiresIn as seconds.
+      const token = await reply.jwtSign({ sub: principal.id }, { expiresIn: tokenTtlSeconds });
       return { token, tokenType: 'Bearer' as const, expiresIn: tokenTtlSeconds, user: principal };
     },
   );
