@@ -28,6 +28,11 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
       registers: [registry],
     }),
+    spooled: new Gauge({
+      name: 'linli_ingest_spooled_readings',
+      help: 'Readings held in the local spool while the timeseries store is unavailable',
+      registers: [registry],
+    }),
     deadLetters: new Gauge({
       name: 'linli_dead_letters',
       help: 'Messages held in the dead-letter store',

@@ -10,6 +10,7 @@ import type { CloudConfig } from './config.js';
 import { createMetrics } from './metrics.js';
 import { DeadLetterStore } from './modules/ingest/dead-letters.js';
 import { IngestService } from './modules/ingest/ingest.service.js';
+import { Spool } from './modules/ingest/spool.js';
 import type { TimeseriesStore } from './ports/timeseries-store.js';
 
 export interface RunningCloud {
@@ -39,7 +40,9 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
   const store = await createStore(config, logger);
   const deadLetters = new DeadLetterStore(join(config.dataDir, 'dead-letters.db'));
   metrics.deadLetters.set(deadLetters.count());
-  const ingest = new IngestService(store, deadLetters, metrics, logger.child({ module: 'ingest' }));
+  const spool = new Spool(join(config.dataDir, 'ingest-spool.db'));
+  const ingest = new IngestService(store, deadLetters, spool, metrics, logger.child({ module: 'ingest' }));
+  ingest.start();
   const onTelemetry = (topic: string, payload: Buffer) => ingest.handle(topic, payload);
 
   let embedded: EmbeddedBroker | undefined;
@@ -76,12 +79,14 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     store,
     ingest,
     async stop() {
-      ingest.stop();
-      await app.close();
+      // Broker side first, so nothing new arrives while the spool drainer winds down.
       await external?.close();
       await embedded?.close();
+      await ingest.stop();
+      await app.close();
       await store.close();
       deadLetters.close();
+      spool.close();
     },
   };
 }

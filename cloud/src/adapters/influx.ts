@@ -1,5 +1,11 @@
 import type { FieldValue } from '../../../protocols/src/index.js';
-import type { ReadingQuery, StoredReading, TimeseriesStore } from '../ports/timeseries-store.js';
+import type {
+  AggregatePoint,
+  AggregateQuery,
+  ReadingQuery,
+  StoredReading,
+  TimeseriesStore,
+} from '../ports/timeseries-store.js';
 import { toLine } from './influx-line.js';
 
 export interface InfluxOptions {
@@ -29,6 +35,7 @@ const META = new Set(['time', 'device', '_gateway', '_seq', '_quality']);
 interface InfluxSeries {
   columns: string[];
   values: unknown[][];
+  tags?: Record<string, string>;
 }
 interface InfluxQueryResponse {
   results?: Array<{ series?: InfluxSeries[]; error?: string }>;
@@ -102,31 +109,45 @@ export class InfluxTimeseriesStore implements TimeseriesStore {
   }
 
   async readings(q: ReadingQuery): Promise<StoredReading[]> {
-    const device = q.device.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-    const where = [`"device" = '${device}'`];
+    const device = quote(q.device);
+    const where = [`"device" = ${device}`];
     if (q.from !== undefined) where.push(`time >= ${Math.trunc(q.from)}ms`);
     if (q.to !== undefined) where.push(`time <= ${Math.trunc(q.to)}ms`);
     const json = await this.influxql(
       `SELECT * FROM "${this.measurement}" WHERE ${where.join(' AND ')} ORDER BY time DESC LIMIT ${Math.trunc(q.limit)}`,
     );
     const series = json.results?.[0]?.series?.[0];
-    if (!series) return [];
-    return series.values.map((row) => {
-      const col = (name: string) => row[series.columns.indexOf(name)];
-      const values: Record<string, FieldValue> = {};
-      series.columns.forEach((c, i) => {
-        const v = row[i];
-        if (!META.has(c) && v !== null && v !== undefined) values[c] = v as FieldValue;
-      });
-      return {
-        device: String(col('device')),
-        ts: Number(col('time')),
-        gatewayId: String(col('_gateway')),
-        seq: Number(col('_seq')),
-        quality: col('_quality') as StoredReading['quality'],
-        values,
-      };
-    });
+    return series ? toReadings(series) : [];
+  }
+
+  async aggregate(q: AggregateQuery): Promise<AggregatePoint[]> {
+    const field = `"${q.field.replace(/"/g, '')}"`;
+    // Day windows follow local midnight: InfluxQL's GROUP BY time() takes an offset for that.
+    const offset = q.window === '1d' && q.utcOffsetHours ? `, ${-q.utcOffsetHours}h` : '';
+    const json = await this.influxql(
+      `SELECT ${q.fn}(${field}) AS value FROM "${this.measurement}" WHERE "device" = ${quote(q.device)} ` +
+        `AND time >= ${Math.trunc(q.from)}ms AND time < ${Math.trunc(q.to)}ms GROUP BY time(${q.window}${offset}) fill(none)`,
+    );
+    const series = json.results?.[0]?.series?.[0];
+    return (series?.values ?? []).map((row) => ({ start: Number(row[0]), value: Number(row[1]) }));
+  }
+
+  async latest(devices?: readonly string[]): Promise<StoredReading[]> {
+    const where = devices ? `WHERE ${devices.map((d) => `"device" = ${quote(d)}`).join(' OR ')}` : '';
+    if (devices?.length === 0) return [];
+    const json = await this.influxql(
+      `SELECT * FROM "${this.measurement}" ${where} GROUP BY "device" ORDER BY time DESC LIMIT 1`,
+    );
+    const series = json.results?.[0]?.series ?? [];
+    return series
+      .flatMap((s) =>
+        toReadings({
+          ...s,
+          columns: [...s.columns, 'device'],
+          values: s.values.map((v) => [...v, s.tags?.device]),
+        }),
+      )
+      .sort((a, b) => (a.device < b.device ? -1 : 1));
   }
 
   async ping(): Promise<boolean> {
@@ -138,4 +159,28 @@ export class InfluxTimeseriesStore implements TimeseriesStore {
   }
 
   async close(): Promise<void> {}
+}
+
+/** An InfluxQL string literal. */
+function quote(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function toReadings(series: InfluxSeries): StoredReading[] {
+  return series.values.map((row) => {
+    const col = (name: string) => row[series.columns.indexOf(name)];
+    const values: Record<string, FieldValue> = {};
+    series.columns.forEach((c, i) => {
+      const v = row[i];
+      if (!META.has(c) && v !== null && v !== undefined) values[c] = v as FieldValue;
+    });
+    return {
+      device: String(col('device')),
+      ts: Number(col('time')),
+      gatewayId: String(col('_gateway')),
+      seq: Number(col('_seq')),
+      quality: col('_quality') as StoredReading['quality'],
+      values,
+    };
+  });
 }

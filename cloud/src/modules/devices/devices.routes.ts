@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ID_PATTERN } from '../../../../protocols/src/index.js';
+import { ApiError } from '../../errors.js';
 import type { TimeseriesStore } from '../../ports/timeseries-store.js';
 
 const ReadingOut = Type.Object({
@@ -35,6 +36,71 @@ export const devicesRoutes: FastifyPluginAsyncTypebox<{ store: TimeseriesStore }
       const { id } = request.params;
       const readings = await store.readings({ device: id, ...request.query });
       return { device: id, readings };
+    },
+  );
+
+  app.get(
+    '/api/devices/:id/aggregate',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'One field aggregated per time window (windows without data are left out)',
+        params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }) }),
+        querystring: Type.Object({
+          field: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }),
+          fn: Type.Union([
+            Type.Literal('mean'),
+            Type.Literal('min'),
+            Type.Literal('max'),
+            Type.Literal('sum'),
+            Type.Literal('last'),
+            Type.Literal('count'),
+          ]),
+          window: Type.Union([Type.Literal('1m'), Type.Literal('1h'), Type.Literal('1d')]),
+          from: Type.Integer({ minimum: 0, description: 'ms since epoch, inclusive' }),
+          to: Type.Integer({ minimum: 0, description: 'ms since epoch, exclusive' }),
+          utcOffsetHours: Type.Integer({
+            minimum: -12,
+            maximum: 14,
+            default: 8,
+            description: 'day windows start at local midnight',
+          }),
+        }),
+        response: {
+          200: Type.Object({
+            device: Type.String(),
+            points: Type.Array(Type.Object({ start: Type.Integer(), value: Type.Number() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      if (q.to <= q.from) throw new ApiError(400, 'bad_range', '"to" must be after "from"');
+      // At most ~10,000 windows per request keeps a mistaken query from scanning years per minute.
+      const windowMs = { '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 }[q.window];
+      if ((q.to - q.from) / windowMs > 10_000)
+        throw new ApiError(400, 'range_too_long', 'more than 10,000 windows: use a larger window');
+      const points = await store.aggregate({ device: request.params.id, ...q });
+      return { device: request.params.id, points };
+    },
+  );
+
+  app.get(
+    '/api/devices/latest',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'The newest reading of each device (all, or those listed)',
+        querystring: Type.Object({
+          ids: Type.Optional(Type.String({ description: 'comma-separated device ids' })),
+        }),
+        response: { 200: Type.Object({ readings: Type.Array(ReadingOut) }) },
+      },
+    },
+    async (request) => {
+      const ids = request.query.ids?.split(',').filter(Boolean);
+      return { readings: await store.latest(ids) };
     },
   );
 };

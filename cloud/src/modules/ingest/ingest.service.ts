@@ -3,22 +3,24 @@ import { parseTopic, SchemaError, telemetryParser } from '../../../../protocols/
 import type { Metrics } from '../../metrics.js';
 import type { StoredReading, TimeseriesStore } from '../../ports/timeseries-store.js';
 import type { DeadLetterStore } from './dead-letters.js';
+import type { Spool } from './spool.js';
 
 export type IngestOutcome = 'stored' | 'dead-lettered' | 'ignored';
 
 /**
  * Validates telemetry and makes it durable. A message is acknowledged to its sender only after
  * handle() resolves: bad input is moved to the dead-letter store (durable too, so it may be
- * acknowledged). While the store is down, writes are retried with backoff and the message stays
- * unacknowledged, so the broker's in-flight window fills and senders hold their data (backpressure)
- * instead of it being dropped.
+ * acknowledged). While the store is down, readings go to a local spool (a write-ahead log on disk)
+ * and are replayed into the store when it answers again, so senders never wait on the store.
  */
 export class IngestService {
   private stopped = false;
+  private draining?: Promise<void>;
 
   constructor(
     private readonly store: TimeseriesStore,
     private readonly deadLetters: DeadLetterStore,
+    private readonly spool: Spool,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
   ) {}
@@ -50,31 +52,74 @@ export class IngestService {
       this.logger.warn({ topic, reason }, 'telemetry rejected to dead letters');
       return 'dead-lettered';
     }
-    await this.writeWithRetry(readings);
-    this.metrics.readingsStored.inc(readings.length);
+    await this.writeDurably(readings);
+    if (this.spool.depth() === 0) this.metrics.readingsStored.inc(readings.length);
     this.metrics.messagesReceived.inc({ outcome: 'stored' });
     this.metrics.ingestLatency.observe((performance.now() - started) / 1000);
     return 'stored';
   }
 
-  private async writeWithRetry(readings: StoredReading[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+  /**
+   * Makes readings durable: in the store when it answers, else in the local spool. While the spool
+   * holds anything, new readings queue behind it so the store receives them in arrival order.
+   */
+  private async writeDurably(readings: StoredReading[]): Promise<void> {
+    if (this.spool.depth() === 0) {
       try {
         await this.store.write(readings);
         return;
       } catch (err) {
         this.metrics.storeErrors.inc();
-        if (this.stopped) throw err;
-        if (attempt === 0 || attempt % 20 === 0)
-          this.logger.warn({ err: (err as Error).message, attempt }, 'store write failed; retrying');
-        await sleep(Math.min(10_000, 200 * 2 ** Math.min(attempt, 6)));
+        this.logger.warn(
+          { err: (err as Error).message, store: this.store.name },
+          'store write failed; spooling locally',
+        );
       }
     }
+    this.spool.append(readings);
+    this.metrics.spooled.set(this.spool.depth());
+    this.drain();
   }
 
-  /** Pending retries give up, so shutdown does not wait for a store that is down. */
-  stop(): void {
+  /** Replays the spool into the store, oldest first, backing off while the store is down. */
+  private drain(): void {
+    if (this.draining || this.stopped) return;
+    this.draining = (async () => {
+      for (let attempt = 0; !this.stopped; ) {
+        const next = this.spool.take(20);
+        if (!next) break;
+        try {
+          await this.store.write(next.readings);
+          this.spool.release(next.upToId, next.readings.length);
+          this.metrics.readingsStored.inc(next.readings.length);
+          this.metrics.spooled.set(this.spool.depth());
+          attempt = 0;
+        } catch (err) {
+          this.metrics.storeErrors.inc();
+          if (attempt % 20 === 0)
+            this.logger.warn(
+              { err: (err as Error).message, spooled: this.spool.depth() },
+              'store still unavailable',
+            );
+          attempt++;
+          await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
+        }
+      }
+      if (this.spool.depth() === 0) this.logger.info('spool drained; writing to the store directly again');
+    })().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  /** Resumes replaying a spool left by a previous run. */
+  start(): void {
+    this.metrics.spooled.set(this.spool.depth());
+    if (this.spool.depth() > 0) this.drain();
+  }
+
+  async stop(): Promise<void> {
     this.stopped = true;
+    await this.draining;
   }
 }
 
