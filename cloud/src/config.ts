@@ -21,6 +21,16 @@ export const CloudConfig = Type.Object({
     embeddedHost: Type.String({ minLength: 1 }),
     embeddedPort: Port,
   }),
+  /** Relational store (registry, users): unset url = SQLite file in dataDir. */
+  database: Type.Object({ url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })) }),
+  auth: Type.Object({
+    /** HMAC secret for API tokens; unset = a random one kept in dataDir (single instance only). */
+    jwtSecret: Type.Optional(Type.String({ minLength: 32 })),
+    /** Password of the bootstrap admin, used only when the store has no users yet. */
+    adminPassword: Type.Optional(Type.String({ minLength: 8 })),
+  }),
+  /** Broker URL handed to gateways at provisioning; unset = the URL the cloud itself uses. */
+  publicMqttUrl: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?|tcp)://' })),
   influx: Type.Optional(
     Type.Object({
       url: Type.String({ pattern: '^https?://' }),
@@ -46,6 +56,10 @@ const ENV_NAMES: Record<string, string> = {
   '/mqtt/clientId': 'MQTT_CLIENT_ID',
   '/mqtt/embeddedHost': 'MQTT_HOST',
   '/mqtt/embeddedPort': 'MQTT_PORT',
+  '/database/url': 'DATABASE_URL',
+  '/auth/jwtSecret': 'JWT_SECRET',
+  '/auth/adminPassword': 'LINLI_ADMIN_PASSWORD',
+  '/publicMqttUrl': 'LINLI_PUBLIC_MQTT_URL',
   '/influx/url': 'INFLUX_URL',
   '/influx/database': 'INFLUX_DB',
 };
@@ -68,6 +82,12 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConf
       embeddedHost: env.MQTT_HOST ?? '127.0.0.1',
       embeddedPort: num(env.MQTT_PORT, 1883),
     },
+    database: { url: env.DATABASE_URL || undefined },
+    auth: {
+      jwtSecret: env.JWT_SECRET || undefined,
+      adminPassword: env.LINLI_ADMIN_PASSWORD || undefined,
+    },
+    publicMqttUrl: env.LINLI_PUBLIC_MQTT_URL || undefined,
     influx: env.INFLUX_URL
       ? {
           url: env.INFLUX_URL,

@@ -10,6 +10,7 @@ import type { CloudConfig } from './config.js';
 import { createMetrics } from './metrics.js';
 import { DeadLetterStore } from './modules/ingest/dead-letters.js';
 import { IngestService } from './modules/ingest/ingest.service.js';
+import { type RunningRegistry, startRegistry } from './modules/registry/start-registry.js';
 import { Spool } from './modules/ingest/spool.js';
 import type { TimeseriesStore } from './ports/timeseries-store.js';
 
@@ -19,6 +20,8 @@ export interface RunningCloud {
   mqttUrl: string;
   store: TimeseriesStore;
   ingest: IngestService;
+  /** Relational store, registry/users/provisioning services (gatewayAuth for the MQTT side). */
+  registry: RunningRegistry;
   stop(): Promise<void>;
 }
 
@@ -44,10 +47,25 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
   const ingest = new IngestService(store, deadLetters, spool, metrics, logger.child({ module: 'ingest' }));
   ingest.start();
   const onTelemetry = (topic: string, payload: Buffer) => ingest.handle(topic, payload);
+  let mqttUrl: string | undefined;
+  const internalMqtt =
+    config.mqtt.username && config.mqtt.password
+      ? { username: config.mqtt.username, password: config.mqtt.password }
+      : undefined;
+  const registry = await startRegistry(
+    {
+      dataDir: config.dataDir,
+      databaseUrl: config.database.url,
+      jwtSecret: config.auth.jwtSecret,
+      adminPassword: config.auth.adminPassword,
+      mqttUrl: () => config.publicMqttUrl ?? mqttUrl,
+      internalMqtt,
+    },
+    logger.child({ module: 'registry' }),
+  );
 
   let embedded: EmbeddedBroker | undefined;
   let external: Awaited<ReturnType<typeof startMqttIngest>> | undefined;
-  let mqttUrl: string;
   if (config.mqtt.url) {
     external = await startMqttIngest({ ...config.mqtt, url: config.mqtt.url, logger, onTelemetry });
     mqttUrl = config.mqtt.url;
@@ -67,6 +85,7 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     deadLetters,
     ingest,
     metrics,
+    registry: { ...registry.api, store: registry.store },
     brokerHealthy: () => (external ? external.client.connected : embedded !== undefined),
   });
   const url = await app.listen({ host: config.host, port: config.port });
@@ -78,6 +97,7 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     mqttUrl,
     store,
     ingest,
+    registry,
     async stop() {
       // Broker side first, so nothing new arrives while the spool drainer winds down.
       await external?.close();
@@ -86,6 +106,7 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
       await app.close();
       await store.close();
       deadLetters.close();
+      await registry.close();
       spool.close();
     },
   };

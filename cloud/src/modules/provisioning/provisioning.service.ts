@@ -28,8 +28,11 @@ export interface MqttCredentials {
 
 export interface ProvisioningOptions {
   codeTtlMs?: number;
-  /** The broker URL handed to gateways (what they can reach, not what the cloud binds). */
-  mqttUrl?: string;
+  /**
+   * The broker URL handed to gateways (what they can reach, not what the cloud binds). A getter:
+   * the composition root learns the embedded broker's port only after this service exists.
+   */
+  mqttUrl?: string | (() => string | undefined);
 }
 
 /**
@@ -133,6 +136,8 @@ export class ProvisioningService {
 
   private issued(gatewayId: string, password: string): MqttCredentials {
     const mqtt = { username: gatewayId, password };
-    return { gatewayId, mqtt: this.options.mqttUrl ? { url: this.options.mqttUrl, ...mqtt } : mqtt };
+    const { mqttUrl } = this.options;
+    const url = typeof mqttUrl === 'function' ? mqttUrl() : mqttUrl;
+    return { gatewayId, mqtt: url ? { url, ...mqtt } : mqtt };
   }
 }

@@ -32,8 +32,8 @@ export interface RegistryModule {
 
 export interface RegistryModuleOptions {
   codeTtlMs?: number;
-  /** Broker URL handed to gateways at provisioning. */
-  mqttUrl?: string;
+  /** Broker URL handed to gateways at provisioning (a getter if known only later). */
+  mqttUrl?: string | (() => string | undefined);
   /** The cloud's own MQTT client credential. */
   internalMqtt?: InternalCredential;
 }
