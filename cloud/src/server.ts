@@ -10,8 +10,8 @@ import type { CloudConfig } from './config.js';
 import { createMetrics } from './metrics.js';
 import { DeadLetterStore } from './modules/ingest/dead-letters.js';
 import { IngestService } from './modules/ingest/ingest.service.js';
-import { type RunningRegistry, startRegistry } from './modules/registry/start-registry.js';
 import { Spool } from './modules/ingest/spool.js';
+import { type RunningRegistry, startRegistry } from './modules/registry/start-registry.js';
 import type { TimeseriesStore } from './ports/timeseries-store.js';
 
 export interface RunningCloud {
