@@ -7,6 +7,7 @@ import type {
   TimeseriesStore,
 } from '../ports/timeseries-store.js';
 import { toLine } from './influx-line.js';
+import { WriteCoalescer } from './write-coalescer.js';
 
 export interface InfluxOptions {
   url: string;
@@ -51,8 +52,11 @@ export class InfluxTimeseriesStore implements TimeseriesStore {
   readonly name = 'influxdb';
   private readonly measurement: string;
 
+  private readonly coalescer: WriteCoalescer;
+
   constructor(private readonly options: InfluxOptions) {
     this.measurement = options.measurement ?? 'readings';
+    this.coalescer = new WriteCoalescer({ maxLines: 5000, maxInFlight: 4, send: (body) => this.send(body) });
   }
 
   private headers(): Record<string, string> {
@@ -81,17 +85,19 @@ export class InfluxTimeseriesStore implements TimeseriesStore {
 
   async write(readings: readonly StoredReading[]): Promise<void> {
     if (readings.length === 0) return;
-    const body = readings
-      .map((r) =>
-        toLine({
-          measurement: this.measurement,
-          tags: { device: r.device },
-          intFields: { _seq: r.seq },
-          fields: { ...r.values, _gateway: r.gatewayId, _quality: r.quality },
-          ts: r.ts,
-        }),
-      )
-      .join('\n');
+    const lines = readings.map((r) =>
+      toLine({
+        measurement: this.measurement,
+        tags: { device: r.device },
+        intFields: { _seq: r.seq },
+        fields: { ...r.values, _gateway: r.gatewayId, _quality: r.quality },
+        ts: r.ts,
+      }),
+    );
+    await this.coalescer.write(lines);
+  }
+
+  private async send(body: string): Promise<void> {
     const params = new URLSearchParams({ db: this.options.database, precision: 'ms' });
     const res = await this.request(`/write?${params}`, { method: 'POST', body });
     if (res.status !== 204)

@@ -32,8 +32,12 @@ function postgresPool(url: string, poolSize: number): pg.Pool {
     // Timestamps are bigint (ms); pg returns int8 as a string by default. Parse it for this pool
     // only (not pg.types globally): values stay below 2^53, so Number is exact.
     types: {
+      // pg types getTypeParser as an overload set; one implementation cannot name every
+      // overload, so the cast is to that declared type (not any).
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === PG_INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as never,
+        oid === PG_INT8_OID
+          ? (v: string) => Number(v)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
 }

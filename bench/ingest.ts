@@ -1,0 +1,149 @@
+/**
+ * npm run bench:ingest — end-to-end ingest into a real InfluxDB: simulated gateways publish
+ * telemetry batches at QoS 1 to the cloud's embedded broker, whose PUBACK waits until the batch is
+ * written to InfluxDB. Prints JSON: end-to-end points/s at saturation, ack latency p50/p99 at half
+ * of that load, and InfluxDB's raw write ceiling measured in the same run (the baseline).
+ * Options: --seconds 10 --gateways 4 --batch 500
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { toLine } from '../cloud/src/adapters/influx-line.js';
+import { loadCloudConfig } from '../cloud/src/config.js';
+import { startCloud } from '../cloud/src/server.js';
+import { percentile } from '../edge/src/stats.js';
+import { startInfluxDB } from '../test/helpers/influxdb.js';
+import { machine, startChild } from './support/child.js';
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    gateways: { type: 'string', default: '4' },
+    batch: { type: 'string', default: '500' },
+  },
+});
+const SECONDS = Number(args.seconds);
+const GATEWAYS = Number(args.gateways);
+const BATCH = Number(args.batch);
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+/** InfluxDB alone: pre-built 5,000-point bodies POSTed back to back with `parallel` in flight. */
+async function rawCeiling(url: string, db: string, parallel: number, seconds: number): Promise<number> {
+  const bodies = Array.from({ length: 20 }, (_, b) =>
+    Array.from({ length: 5000 }, (_, i) =>
+      toLine({
+        measurement: 'raw',
+        tags: { device: `d${i % 100}` },
+        intFields: { _seq: i },
+        fields: {
+          total_litres: i,
+          flow_lpm: 1.5,
+          battery_pct: 90,
+          leak: false,
+          _gateway: 'gw',
+          _quality: 'good',
+        },
+        ts: Date.UTC(2026, 0, 1) + (parallel * 1e9 + b * 5000 + i) * 1000,
+      }),
+    ).join('\n'),
+  );
+  let points = 0;
+  let next = 0;
+  const until = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < until) {
+      const res = await fetch(`${url}/write?db=${db}&precision=ms`, {
+        method: 'POST',
+        body: bodies[next++ % bodies.length],
+      });
+      if (res.status !== 204) throw new Error(`raw write failed: ${res.status} ${await res.text()}`);
+      points += 5000;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return points / ((performance.now() - t0) / 1000);
+}
+
+async function runGateways(mqttUrl: string, ratePerSecond: number) {
+  const { firstLine } = await startChild('bench/support/gateways.ts', [
+    mqttUrl,
+    String(GATEWAYS),
+    String(BATCH),
+    String(SECONDS),
+    String(ratePerSecond),
+    '8',
+  ]);
+  return JSON.parse(firstLine) as { acked: number; readings: number; latencies: number[] };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'linli-bench-ingest-'));
+log('starting InfluxDB');
+const influx = await startInfluxDB();
+try {
+  await fetch(`${influx.url}/query?q=${encodeURIComponent('CREATE DATABASE bench')}`, { method: 'POST' });
+  log('raw InfluxDB ceiling, 1 request in flight');
+  const raw1 = await rawCeiling(influx.url, 'bench', 1, Math.min(5, SECONDS));
+  log('raw InfluxDB ceiling, 4 requests in flight');
+  const raw4 = await rawCeiling(influx.url, 'bench', 4, Math.min(5, SECONDS));
+  const ceiling = Math.max(raw1, raw4);
+
+  const cloud = await startCloud(
+    loadCloudConfig({
+      PORT: '0',
+      MQTT_PORT: '0',
+      DATA_DIR: join(dir, 'cloud'),
+      INFLUX_URL: influx.url,
+      INFLUX_DB: 'linli',
+    }),
+    pino({ level: 'warn' }),
+  );
+  try {
+    log(`end to end at saturation: ${GATEWAYS} gateways, ${BATCH}-reading batches, ${SECONDS} s`);
+    const t0 = performance.now();
+    const sat = await runGateways(cloud.mqttUrl, 0);
+    const satSeconds = (performance.now() - t0) / 1000;
+    const e2e = sat.readings / satSeconds;
+    const metrics = (await cloud.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const spooled = Number(/^linli_ingest_spooled_readings (\d+)/m.exec(metrics)?.[1] ?? 0);
+    const storeErrors = Number(/^linli_ingest_store_errors_total (\d+)/m.exec(metrics)?.[1] ?? 0);
+
+    const halfRate = e2e / 2 / BATCH;
+    log(`half load: ${Math.round(e2e / 2)} points/s (${halfRate.toFixed(1)} batches/s)`);
+    const half = await runGateways(cloud.mqttUrl, halfRate);
+    const result = {
+      bench: 'ingest',
+      machine: await machine(),
+      setup: {
+        gateways: GATEWAYS,
+        batchReadings: BATCH,
+        seconds: SECONDS,
+        broker: 'embedded aedes, PUBACK after the InfluxDB write',
+        store: 'InfluxDB 1.6.7 (v1 HTTP API)',
+      },
+      endToEndPointsPerSecond: Math.round(e2e),
+      halfLoad: {
+        pointsPerSecond: Math.round(half.readings / SECONDS),
+        ackLatencyMs: {
+          p50: Math.round(percentile(half.latencies, 50) * 10) / 10,
+          p99: Math.round(percentile(half.latencies, 99) * 10) / 10,
+        },
+      },
+      baseline: {
+        rawInfluxPointsPerSecond1InFlight: Math.round(raw1),
+        rawInfluxPointsPerSecond4InFlight: Math.round(raw4),
+      },
+      ratioToRawCeiling: Math.round((e2e / ceiling) * 100) / 100,
+      integrity: { spooledAtEnd: spooled, storeErrors },
+      goal: { ratioToRawCeiling: 0.5 },
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await cloud.stop();
+  }
+} finally {
+  await influx.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
