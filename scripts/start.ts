@@ -1,16 +1,17 @@
 /**
- * `npm start`: the whole system on embedded defaults in one process — firmware-sim (Modbus TCP),
- * the cloud (embedded aedes broker, SQLite stores, HTTP API) and one edge agent polling the sim.
+ * `npm start`: the whole system on embedded defaults in one process — firmware-sim (the demo
+ * community on Modbus TCP), the cloud (embedded aedes broker, SQLite stores, HTTP API) and one edge
+ * agent per simulated gateway.
  */
 import { pino } from 'pino';
 import { loadCloudConfig } from '../cloud/src/config.js';
 import { startCloud } from '../cloud/src/server.js';
 import { startAgent } from '../edge/src/agent.js';
 import type { EdgeConfig } from '../edge/src/config.js';
+import { DEMO_COMMUNITY } from '../firmware-sim/src/community-spec.js';
 import { startSimulator } from '../firmware-sim/src/simulator.js';
 
 const logger = pino({ name: 'linli', level: process.env.LOG_LEVEL ?? 'info' });
-const meters = Number(process.env.SIM_METERS ?? 4);
 
 let cloudConfig: ReturnType<typeof loadCloudConfig>;
 try {
@@ -20,41 +21,62 @@ try {
   process.exit(2);
 }
 const cloud = await startCloud(cloudConfig, logger.child({ service: 'cloud' }));
+// The demo community: 40 households of elders living alone (water, power, door), 4 environmental
+// sensors and 20 bins on 2 gateways, each gateway's bus served as Modbus TCP.
 const sim = await startSimulator({
   port: Number(process.env.SIM_PORT ?? 1502),
-  waterMeters: meters,
+  community: DEMO_COMMUNITY,
   logger: logger.child({ service: 'firmware-sim' }),
 });
-const gatewayId = 'gw-demo-1';
-const edgeConfig: EdgeConfig = {
-  gateway: { id: gatewayId },
-  mqtt: { url: cloud.mqttUrl },
-  outbox: { path: `${cloudConfig.dataDir}/edge-${gatewayId}.db` },
-  buses: [{ id: 'sim-tcp', type: 'tcp', host: sim.host, port: sim.port, timeoutMs: 1000 }],
-  devices: Array.from({ length: meters }, (_, i) => ({
-    id: `wm-${String(i + 1).padStart(3, '0')}`,
-    bus: 'sim-tcp',
-    unitId: i + 1,
-    profile: 'linli-wm-100',
-    pollIntervalMs: 2000,
-  })),
+
+/** How often each kind of device is polled in the demo (seconds-scale so readings show quickly). */
+const POLL_MS: Record<string, number> = {
+  'linli-ds-200': 2000,
+  'linli-wm-100': 5000,
+  'linli-pm-400': 5000,
+  'linli-env-300': 15_000,
+  'linli-bin-500': 30_000,
 };
-const edge = await startAgent(edgeConfig, logger.child({ service: 'edge' }));
+
+const edges = await Promise.all(
+  [...sim.ports].map(([gatewayId, port]) => {
+    const config: EdgeConfig = {
+      gateway: { id: gatewayId },
+      mqtt: { url: cloud.mqttUrl },
+      outbox: { path: `${cloudConfig.dataDir}/edge-${gatewayId}.db` },
+      buses: [{ id: 'sim-tcp', type: 'tcp', host: sim.host, port, timeoutMs: 1000 }],
+      devices: sim.community.inventory
+        .filter((d) => d.gateway === gatewayId)
+        .map((d) => ({
+          id: d.id,
+          bus: 'sim-tcp',
+          unitId: d.unitId,
+          profile: d.model,
+          pollIntervalMs: POLL_MS[d.model] ?? 10_000,
+          ...(d.household ? { household: d.household } : {}),
+        })),
+    };
+    return startAgent(config, logger.child({ service: 'edge', gateway: gatewayId }));
+  }),
+);
+const first = sim.community.inventory[0]!;
+const devices = sim.community.inventory.length;
 
 const banner = [
   '',
   'Linli is running (Ctrl-C stops it):',
   `  API          ${cloud.url}  (health: ${cloud.url}/health, metrics: ${cloud.url}/metrics)`,
-  `  readings     ${cloud.url}/api/devices/wm-001/readings?limit=5`,
+  `  readings     ${cloud.url}/api/devices/${first.id}/readings?limit=5   (latest of all: ${cloud.url}/api/devices/latest)`,
   `  MQTT broker  ${cloud.mqttUrl}  (embedded aedes)`,
-  `  Modbus TCP   ${sim.host}:${sim.port}  (firmware-sim, ${meters} water meters, unit ids 1-${meters})`,
+  ...[...sim.ports].map(([gw, port]) => `  Modbus TCP   ${sim.host}:${port}  (firmware-sim, gateway ${gw})`),
+  `  community    ${devices} devices (${DEMO_COMMUNITY.households} households, ${DEMO_COMMUNITY.envSensors} env sensors, ${DEMO_COMMUNITY.bins} bins), ${edges.length} edge agents`,
   '',
 ];
 process.stdout.write(banner.join('\n'));
 
 // Show the first reading arriving end to end, so a new user sees the pipeline work.
 const firstReading = setInterval(async () => {
-  const res = await fetch(`${cloud.url}/api/devices/wm-001/readings?limit=1`).catch(() => undefined);
+  const res = await fetch(`${cloud.url}/api/devices/${first.id}/readings?limit=1`).catch(() => undefined);
   const body = (await res?.json().catch(() => undefined)) as { readings?: unknown[] } | undefined;
   const reading = body?.readings?.[0];
   if (reading) {
@@ -69,7 +91,7 @@ const shutdown = async (signal: string) => {
   stopping = true;
   clearInterval(firstReading);
   logger.info({ signal }, 'stopping');
-  await edge.stop();
+  await Promise.all(edges.map((e) => e.stop()));
   await sim.stop();
   await cloud.stop();
   process.exit(0);
