@@ -230,6 +230,7 @@ export class RuinRecreate {
     const N = s.N;
     if (!this.distT) this.distT = transpose(d, N);
     const dT = this.distT;
+    const cumDist = s.cumDist;
     const q = inst.demand;
     const hard = !s.fixedSlots;
     const Q = inst.capacity;
@@ -241,9 +242,10 @@ export class RuinRecreate {
       let bestCost = Number.POSITIVE_INFINITY;
       let bestR = -1;
       let bestPos = -1;
-      const nCand = this.candidateRoutes(s, c);
+      const all = this.params.insertNeighbors <= 0;
+      const nCand = all ? s.nRoutes : this.candidateRoutes(s, c);
       for (let ci = 0; ci < nCand; ci++) {
-        const r = this.candRoutes[ci]!;
+        const r = all ? ci : this.candRoutes[ci]!;
         const load = s.load[r]!;
         const newLoad = load + qc;
         if (hard && newLoad > Q + 1e-9) continue;
@@ -251,22 +253,24 @@ export class RuinRecreate {
         const arr = s.routes[r]!;
         const L = s.len[r]!;
         const basePen = hard ? 0 : pen.of(load, rd, L);
+        // The removed edge (prev, next) is read from the route's prefix distances rather than the
+        // matrix: all reads then hit the row of c and a small array, which stay in L1 cache.
         let prev = 0;
+        let prevCum = 0;
         for (let p = 0; p <= L; p++) {
           const next = p < L ? arr[p]! : 0;
-          let delta = dT[cN + prev]! + d[cN + next]! - d[prev * N + next]!;
+          const nextCum = p < L ? cumDist[next]! : rd;
+          let delta = dT[cN + prev]! + d[cN + next]! - (nextCum - prevCum);
+          prev = next;
+          prevCum = nextCum;
           if (hard) {
-            if (rd + delta > maxD + 1e-9) {
-              prev = next;
-              continue;
-            }
+            if (rd + delta > maxD + 1e-9) continue;
           } else delta += pen.of(newLoad, rd + delta, L + 1) - basePen;
           if (delta < bestCost && (blink === 0 || rng.next() >= blink)) {
             bestCost = delta;
             bestR = r;
             bestPos = p;
           }
-          prev = next;
         }
       }
       if (bestR < 0) {

@@ -38,7 +38,7 @@ export const DEFAULT_PARAMS: SolverParams = {
   ...DEFAULT_RUIN,
   granularK: 10,
   startTemp: 0.3,
-  endTemp: 0.003,
+  endTemp: 0.03,
   feasibleTarget: 0.2,
   lsGap: 'auto',
 };
