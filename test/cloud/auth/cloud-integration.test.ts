@@ -48,6 +48,14 @@ describe.each(['sqlite', 'postgres'] as const)('cloud service with the registry 
     });
     expect(login.statusCode).toBe(200);
     expect(login.json()).toMatchObject({ tokenType: 'Bearer', expiresIn: 28800, user: { role: 'admin' } });
+    // The service hashes passwords at the production scrypt cost (tests elsewhere use a cheap one).
+    const row = await cloud.registry.store.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('username', '=', 'admin')
+      .executeTakeFirstOrThrow();
+    expect(row.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(row.password_hash).not.toContain('first-start-pass');
   });
 
   it('hands out the broker URL the cloud runs when provisioning (no LINLI_PUBLIC_MQTT_URL)', async () => {

@@ -77,6 +77,8 @@ export class ManualClock implements Clock {
   }
 }
 
+export const TEST_PASSWORD_COST = { N: 1024, r: 8, p: 1 };
+
 export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 export interface Harness {
@@ -94,7 +96,8 @@ export async function startHarness(
 ): Promise<Harness> {
   const store = await backend.open();
   const clock = new ManualClock();
-  const module = createRegistryModule(store, clock, options.module);
+  // Cheap scrypt for the many test logins; the production cost has its own test (auth-roles).
+  const module = createRegistryModule(store, clock, { passwordCost: TEST_PASSWORD_COST, ...options.module });
   const app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandler(app);
   // Generous limits by default: suites log in many users from one IP; the rate-limit test sets its own.

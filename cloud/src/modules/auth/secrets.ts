@@ -9,12 +9,18 @@ const scryptAsync = promisify(scrypt) as (
 ) => Promise<Buffer>;
 const pbkdf2Async = promisify(pbkdf2);
 
-// scrypt cost: N=2^15, r=8 (~32 MiB, ~50-100 ms here) for user passwords, which people choose.
-const SCRYPT = { N: 32768, r: 8, p: 1 } as const;
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** scrypt cost for user passwords, which people choose: N=2^15, r=8 (~32 MiB, ~50-100 ms here). */
+export const PASSWORD_COST: ScryptCost = { N: 32768, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 
 /** Hashes a password or secret with scrypt: `scrypt$N$r$p$salt$hash` (base64), self-describing. */
-export async function hashSecret(secret: string, cost: { N: number; r: number; p: number } = SCRYPT) {
+export async function hashSecret(secret: string, cost: ScryptCost = PASSWORD_COST) {
   const salt = randomBytes(16);
   const key = await scryptAsync(secret, salt, KEY_LENGTH, { ...cost, maxmem: 256 * cost.N * cost.r });
   return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64'), key.toString('base64')].join('$');

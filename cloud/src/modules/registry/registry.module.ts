@@ -6,6 +6,7 @@ import type { GatewayAuthenticator } from '../../ports/gateway-auth.js';
 import type { RelationalStore } from '../../ports/relational-store.js';
 import { authRoutes } from '../auth/auth.routes.js';
 import { Guard } from '../auth/guard.js';
+import type { ScryptCost } from '../auth/secrets.js';
 import {
   type InternalCredential,
   StoredGatewayAuthenticator,
@@ -36,6 +37,8 @@ export interface RegistryModuleOptions {
   mqttUrl?: string | (() => string | undefined);
   /** The cloud's own MQTT client credential. */
   internalMqtt?: InternalCredential;
+  /** scrypt cost of user passwords (default PASSWORD_COST; tests lower it). */
+  passwordCost?: ScryptCost;
 }
 
 export function createRegistryModule(
@@ -43,7 +46,7 @@ export function createRegistryModule(
   clock: Clock,
   options: RegistryModuleOptions = {},
 ): RegistryModule {
-  const users = new UsersService(store, clock);
+  const users = new UsersService(store, clock, options.passwordCost);
   return {
     users,
     sites: new SitesService(store, clock),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { RelationalStore } from '../../ports/relational-store.js';
-import { hashSecret, randomSecret, verifySecret } from '../auth/secrets.js';
+import { hashSecret, PASSWORD_COST, randomSecret, type ScryptCost, verifySecret } from '../auth/secrets.js';
 import type { Principal, Role, User } from './users.model.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -33,6 +33,8 @@ export class UsersService {
   constructor(
     private readonly store: RelationalStore,
     private readonly clock: Clock,
+    /** Lower only in tests: the cost is stored in each hash, so verification follows it. */
+    private readonly passwordCost: ScryptCost = PASSWORD_COST,
     private readonly newId: () => string = randomUUID,
   ) {
     this.users = new UsersRepository(store);
@@ -48,7 +50,7 @@ export class UsersService {
         id: this.newId(),
         username: input.username,
         display_name: input.displayName ?? input.username,
-        password_hash: await hashSecret(input.password),
+        password_hash: await hashSecret(input.password, this.passwordCost),
         role: input.role,
         grid_id: gridId,
         created_at: this.clock.now(),
@@ -70,7 +72,9 @@ export class UsersService {
     try {
       const updated = await this.users.update(id, {
         ...(changes.displayName !== undefined && { display_name: changes.displayName }),
-        ...(changes.password !== undefined && { password_hash: await hashSecret(changes.password) }),
+        ...(changes.password !== undefined && {
+          password_hash: await hashSecret(changes.password, this.passwordCost),
+        }),
         ...(changes.role !== undefined && { role: changes.role }),
         ...(changes.gridId !== undefined && { grid_id: changes.gridId }),
         ...(changes.disabled !== undefined && { disabled_at: changes.disabled ? this.clock.now() : null }),
@@ -93,7 +97,7 @@ export class UsersService {
   async login(username: string, password: string): Promise<Principal | undefined> {
     const found = await this.users.credentialsOf(username);
     if (!found) {
-      this.decoyHash ??= hashSecret(randomSecret());
+      this.decoyHash ??= hashSecret(randomSecret(), this.passwordCost);
       await verifySecret(password, await this.decoyHash);
       return undefined;
     }
