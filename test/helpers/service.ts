@@ -12,6 +12,8 @@ export interface ServiceControl {
   restart(): Promise<void>;
   /** Crash simulation: SIGKILL, keep the data folder; bring it back with restart(). */
   kill(): Promise<void>;
+  /** Outage simulation: graceful stop (the daemon saves its state), keep the data folder; bring it back with restart(). */
+  halt(): Promise<void>;
 }
 
 /** Waits until `check` passes; if it never does, stops the child so no half-started daemon stays. */
@@ -54,6 +56,9 @@ export function serviceControl(options: {
     },
     async kill() {
       await child.stop('SIGKILL');
+    },
+    async halt() {
+      await child.stop(signal);
     },
   };
 }
