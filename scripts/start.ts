@@ -5,6 +5,7 @@
  */
 import { pino } from 'pino';
 import { loadCloudConfig } from '../cloud/src/config.js';
+import { provisionLocalGateway } from '../cloud/src/modules/provisioning/provision-locally.js';
 import { startCloud } from '../cloud/src/server.js';
 import { startAgent } from '../edge/src/agent.js';
 import type { EdgeConfig } from '../edge/src/config.js';
@@ -39,10 +40,14 @@ const POLL_MS: Record<string, number> = {
 };
 
 const edges = await Promise.all(
-  [...sim.ports].map(([gatewayId, port]) => {
+  [...sim.ports].map(async ([gatewayId, port]) => {
+    // Each simulated gateway is provisioned like a real one: one-time code, own credentials, ACL.
+    const credentials = cloudConfig.mqtt.url
+      ? {}
+      : await provisionLocalGateway(cloud.registry.module, gatewayId);
     const config: EdgeConfig = {
       gateway: { id: gatewayId },
-      mqtt: { url: cloud.mqttUrl },
+      mqtt: { url: cloud.mqttUrl, ...credentials },
       outbox: { path: `${cloudConfig.dataDir}/edge-${gatewayId}.db` },
       buses: [{ id: 'sim-tcp', type: 'tcp', host: sim.host, port, timeoutMs: 1000 }],
       devices: sim.community.inventory

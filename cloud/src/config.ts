@@ -20,6 +20,8 @@ export const CloudConfig = Type.Object({
     clientId: Type.String({ minLength: 1, maxLength: 128 }),
     embeddedHost: Type.String({ minLength: 1 }),
     embeddedPort: Port,
+    /** Embedded broker only: let clients without credentials in (development, tests). Gateways then have no ACL. */
+    allowAnonymous: Type.Boolean(),
   }),
   /** Relational store (registry, users): unset url = SQLite file in dataDir. */
   database: Type.Object({ url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })) }),
@@ -81,6 +83,7 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConf
       clientId: env.MQTT_CLIENT_ID ?? 'linli-cloud-ingest',
       embeddedHost: env.MQTT_HOST ?? '127.0.0.1',
       embeddedPort: num(env.MQTT_PORT, 1883),
+      allowAnonymous: env.MQTT_ALLOW_ANONYMOUS === 'true',
     },
     database: { url: env.DATABASE_URL || undefined },
     auth: {

@@ -33,6 +33,12 @@ export function createMetrics() {
       help: 'Readings held in the local spool while the timeseries store is unavailable',
       registers: [registry],
     }),
+    brokerRefusals: new Counter({
+      name: 'linli_broker_refusals_total',
+      help: 'Connections, publishes and subscriptions the embedded broker refused',
+      labelNames: ['what'] as const,
+      registers: [registry],
+    }),
     deadLetters: new Gauge({
       name: 'linli_dead_letters',
       help: 'Messages held in the dead-letter store',

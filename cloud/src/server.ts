@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type EmbeddedBroker, startEmbeddedBroker } from './adapters/aedes-broker.js';
+import { BrokerAccess } from './adapters/broker-access.js';
 import { InfluxTimeseriesStore } from './adapters/influx.js';
 import { startMqttIngest } from './adapters/mqtt-ingest-client.js';
 import { SqliteTimeseriesStore } from './adapters/sqlite-timeseries.js';
@@ -64,16 +65,27 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     logger.child({ module: 'registry' }),
   );
 
+  // A gateway may only report devices that are not registered to another gateway.
+  ingest.setDeviceGuard((gatewayId, deviceId) =>
+    registry.module.registry.recordSeenDevice(gatewayId, deviceId),
+  );
+
   let embedded: EmbeddedBroker | undefined;
   let external: Awaited<ReturnType<typeof startMqttIngest>> | undefined;
   if (config.mqtt.url) {
     external = await startMqttIngest({ ...config.mqtt, url: config.mqtt.url, logger, onTelemetry });
     mqttUrl = config.mqtt.url;
   } else {
+    if (config.mqtt.allowAnonymous)
+      logger.warn(
+        'MQTT_ALLOW_ANONYMOUS=true: clients without credentials may connect and are not limited by the gateway ACL',
+      );
     embedded = await startEmbeddedBroker({
       host: config.mqtt.embeddedHost,
       port: config.mqtt.embeddedPort,
       logger,
+      access: new BrokerAccess(registry.module.gatewayAuth, config.mqtt.allowAnonymous),
+      onRefused: (what) => metrics.brokerRefusals.inc({ what }),
       onTelemetry,
     });
     mqttUrl = `mqtt://${config.mqtt.embeddedHost}:${embedded.port}`;

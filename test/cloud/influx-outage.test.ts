@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCloudConfig } from '../../cloud/src/config.js';
+import { provisionLocalGateway } from '../../cloud/src/modules/provisioning/provision-locally.js';
 import { type RunningCloud, startCloud } from '../../cloud/src/server.js';
 import { type TelemetryBatch, topics } from '../../protocols/src/index.js';
 import { type InfluxDBHandle, startInfluxDB } from '../helpers/influxdb.js';
@@ -41,7 +42,10 @@ describe('InfluxDB stopped under load, then restarted', () => {
       }),
       quietLogger(),
     );
-    gateway = await mqtt.connectAsync(cloud.mqttUrl, { clientId: 'load-gateway' });
+    gateway = await mqtt.connectAsync(cloud.mqttUrl, {
+      clientId: 'load-gateway',
+      ...(await provisionLocalGateway(cloud.registry.module, GW)),
+    });
   });
   afterAll(async () => {
     await gateway?.endAsync();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCloudConfig } from '../../cloud/src/config.js';
+import { provisionLocalGateway } from '../../cloud/src/modules/provisioning/provision-locally.js';
 import { type RunningCloud, startCloud } from '../../cloud/src/server.js';
 import { type TelemetryBatch, topics } from '../../protocols/src/index.js';
 import { getReadings, quietLogger } from '../support/pipeline.js';
@@ -29,7 +30,12 @@ describe('ingest rejects bad input without losing anything', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'linli-ingest-'));
     cloud = await startCloud(loadCloudConfig({ PORT: '0', MQTT_PORT: '0', DATA_DIR: dir }), quietLogger());
-    client = await mqtt.connectAsync(cloud.mqttUrl, { clientId: 'test-gw-bad', reconnectPeriod: 0 });
+    const creds = await provisionLocalGateway(cloud.registry.module, 'gw-bad');
+    client = await mqtt.connectAsync(cloud.mqttUrl, {
+      clientId: 'test-gw-bad',
+      reconnectPeriod: 0,
+      ...creds,
+    });
   });
   afterAll(async () => {
     await client?.endAsync();

@@ -42,8 +42,18 @@ describe('remote config and commands over MQTT (embedded broker)', () => {
     );
 
   beforeAll(async () => {
-    p = await startPipeline({ meters: 3, gatewayId: GW, agentOptions: { verifyMs: 1500 } });
-    cloudSide = await mqtt.connectAsync(p.cloud.mqttUrl, { clientId: 'cloud-control' });
+    p = await startPipeline({
+      meters: 3,
+      gatewayId: GW,
+      agentOptions: { verifyMs: 1500 },
+      env: { MQTT_USERNAME: 'linli-cloud', MQTT_PASSWORD: 'internal-secret' },
+    });
+    // Plays the cloud's side of the broker, with the internal credential.
+    cloudSide = await mqtt.connectAsync(p.cloud.mqttUrl, {
+      clientId: 'cloud-control',
+      username: 'linli-cloud',
+      password: 'internal-secret',
+    });
     cloudSide.on('message', (topic, payload) => {
       const msg = JSON.parse(payload.toString());
       if (topic === topics.configResult(GW)) results.push(configResultParser.parse(msg));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { type CloudConfig, loadCloudConfig } from '../../cloud/src/config.js';
+import { provisionLocalGateway } from '../../cloud/src/modules/provisioning/provision-locally.js';
 import { type RunningCloud, startCloud } from '../../cloud/src/server.js';
 import { type AgentOptions, type RunningAgent, startAgent } from '../../edge/src/agent.js';
 import type { EdgeConfig } from '../../edge/src/config.js';
@@ -34,12 +35,16 @@ export async function startPipeline(opts: {
     ...opts.env,
   });
   const cloud = await startCloud(cloudConfig, quietLogger());
+  // The gateway connects as provisioned gateways do: with its own credentials, under the ACL.
+  const credentials = opts.env?.MQTT_URL
+    ? {}
+    : await provisionLocalGateway(cloud.registry.module, opts.gatewayId ?? 'gw-test-1');
   const meters = opts.meters ?? 2;
   const sim = await startSimulator({ port: 0, waterMeters: meters });
   const gatewayId = opts.gatewayId ?? 'gw-test-1';
   const edgeConfig: EdgeConfig = {
     gateway: { id: gatewayId },
-    mqtt: { url: cloud.mqttUrl },
+    mqtt: { url: cloud.mqttUrl, ...credentials },
     outbox: { path: join(dir, 'edge', 'outbox.db') },
     health: { port: 0 },
     buses: [{ id: 'sim', type: 'tcp', host: sim.host, port: sim.port, timeoutMs: 500 }],

@@ -1,12 +1,16 @@
 import net from 'node:net';
-import { Aedes } from 'aedes';
+import { Aedes, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { parseTopic } from '../../../protocols/src/index.js';
+import type { BrokerAccess, BrokerIdentity } from './broker-access.js';
 
 export interface EmbeddedBrokerOptions {
   host: string;
   port: number;
   logger: Logger;
+  access: BrokerAccess;
+  /** Counts refused connections, publishes and subscriptions (by kind). */
+  onRefused?: (what: 'connect' | 'publish' | 'subscribe') => void;
   /** Called before the broker acknowledges a telemetry PUBLISH; the PUBACK waits for it to resolve. */
   onTelemetry: (topic: string, payload: Buffer) => Promise<unknown>;
 }
@@ -24,11 +28,42 @@ export interface EmbeddedBroker {
  * disconnects the gateway; it reconnects and sends the batch again.
  */
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const identities = new WeakMap<Client, BrokerIdentity>();
   const broker = await Aedes.createBroker({
     maxClientsIdLength: 128,
+    authenticate: (client, username, password, done) => {
+      options.access.identify(username ?? undefined, password ?? undefined).then(
+        (who) => {
+          if (who) {
+            identities.set(client, who);
+            return done(null, true);
+          }
+          options.onRefused?.('connect');
+          options.logger.warn({ client: client.id, username }, 'MQTT connection refused: bad credentials');
+          const err = Object.assign(new Error('bad user name or password'), { returnCode: 4 as const });
+          done(err, false);
+        },
+        (err: Error) => done(Object.assign(err, { returnCode: 3 as const }), false),
+      );
+    },
+    authorizeSubscribe: (client, sub, callback) => {
+      const who = identities.get(client);
+      if (who && options.access.maySubscribe(who, sub.topic)) return callback(null, sub);
+      options.onRefused?.('subscribe');
+      options.logger.warn({ client: client.id, topic: sub.topic }, 'MQTT subscription refused by ACL');
+      callback(null, null); // a negative SUBACK, not a disconnect
+    },
     authorizePublish: (client, packet, callback) => {
+      // Broker-internal publishes (wills of clients already checked, retained config from the cloud).
+      if (client === null) return callback(null);
+      const who = identities.get(client);
+      if (!who || !options.access.mayPublish(who, packet.topic)) {
+        options.onRefused?.('publish');
+        options.logger.warn({ client: client.id, topic: packet.topic }, 'MQTT publish refused by ACL');
+        return callback(new Error(`not authorized to publish to ${packet.topic}`));
+      }
       const parsed = parseTopic(packet.topic);
-      if (parsed?.kind !== 'telemetry' || client === null) return callback(null);
+      if (parsed?.kind !== 'telemetry') return callback(null);
       options.onTelemetry(packet.topic, packet.payload as Buffer).then(
         () => callback(null),
         (err: Error) => {

@@ -5,6 +5,9 @@ import type { StoredReading, TimeseriesStore } from '../../ports/timeseries-stor
 import type { DeadLetterStore } from './dead-letters.js';
 import type { Spool } from './spool.js';
 
+/** Answers whether a gateway may report a device; 'foreign' = it belongs to another gateway. */
+export type DeviceGuard = (gatewayId: string, deviceId: string) => Promise<'known' | 'new' | 'foreign'>;
+
 export type IngestOutcome = 'stored' | 'dead-lettered' | 'ignored';
 
 /**
@@ -15,6 +18,7 @@ export type IngestOutcome = 'stored' | 'dead-lettered' | 'ignored';
  */
 export class IngestService {
   private stopped = false;
+  private deviceGuard?: DeviceGuard;
   private draining?: Promise<void>;
 
   constructor(
@@ -52,6 +56,8 @@ export class IngestService {
       this.logger.warn({ topic, reason }, 'telemetry rejected to dead letters');
       return 'dead-lettered';
     }
+    readings = await this.withoutForeignDevices(topic, payload, parsed.gatewayId, readings);
+    if (readings.length === 0) return 'dead-lettered';
     await this.writeDurably(readings);
     if (this.spool.depth() === 0) this.metrics.readingsStored.inc(readings.length);
     this.metrics.messagesReceived.inc({ outcome: 'stored' });
@@ -109,6 +115,38 @@ export class IngestService {
     })().finally(() => {
       this.draining = undefined;
     });
+  }
+
+  setDeviceGuard(guard: DeviceGuard): void {
+    this.deviceGuard = guard;
+  }
+
+  /**
+   * Drops readings of devices registered to another gateway (a misconfigured or compromised gateway
+   * must not write into someone else's series); the message is kept as a dead letter with the reason.
+   */
+  private async withoutForeignDevices(
+    topic: string,
+    payload: Buffer,
+    gatewayId: string,
+    readings: StoredReading[],
+  ) {
+    const guard = this.deviceGuard;
+    if (!guard) return readings;
+    const foreign = new Set<string>();
+    for (const device of new Set(readings.map((r) => r.device))) {
+      if ((await guard(gatewayId, device)) === 'foreign') foreign.add(device);
+    }
+    if (foreign.size === 0) return readings;
+    const reason = `device(s) ${[...foreign].join(', ')} belong to another gateway than ${gatewayId}`;
+    this.deadLetters.add(topic, payload, reason);
+    this.metrics.messagesReceived.inc({ outcome: 'foreign_device' });
+    this.metrics.deadLetters.set(this.deadLetters.count());
+    this.logger.warn(
+      { gatewayId, devices: [...foreign] },
+      'readings for devices of another gateway rejected',
+    );
+    return readings.filter((r) => !foreign.has(r.device));
   }
 
   /** Resumes replaying a spool left by a previous run. */
