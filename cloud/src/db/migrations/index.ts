@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as registry from './0001-registry.js';
+import * as governance from './0002-governance.js';
 
 /**
  * Migrations live in code (not read from a folder at run time) so they ship inside the bundle
@@ -8,6 +9,7 @@ import * as registry from './0001-registry.js';
  */
 const migrations: Record<string, Migration> = {
   '0001-registry': registry,
+  '0002-governance': governance,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -39,7 +39,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   app.get(
     '/api/auth/me',
     {
-      preHandler: guard.require('installer', 'social_worker', 'sanitation', 'manager'),
+      preHandler: guard.require('installer', 'social_worker', 'sanitation', 'manager', 'resident'),
       schema: {
         tags: ['auth'],
         security: bearerAuth,

@@ -6,6 +6,7 @@ export const RoleSchema = Type.Union([
   Type.Literal('sanitation'),
   Type.Literal('manager'),
   Type.Literal('admin'),
+  Type.Literal('resident'),
 ]);
 const Username = Type.String({ pattern: '^[A-Za-z0-9_.-]{3,64}$' });
 const Password = Type.String({ minLength: 8, maxLength: 256 });

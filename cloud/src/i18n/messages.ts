@@ -1,0 +1,176 @@
+import type { Language } from './language.js';
+
+type Params = Record<string, unknown>;
+type Render = (p: Params) => string;
+
+const list = (v: unknown, sep: string): string => (Array.isArray(v) ? v.join(sep) : String(v ?? ''));
+const zhList = (v: unknown) => list(v, '、');
+const enList = (v: unknown) => list(v, ', ');
+const orNone = (v: unknown, none: string, join: (v: unknown) => string) =>
+  Array.isArray(v) && v.length === 0 ? none : join(v);
+
+/** Names of work-order states, so a refusal reads "当前状态：已派单" rather than a code. */
+const STATE_ZH: Record<string, string> = {
+  reported: '已上报',
+  dispatched: '已派单',
+  in_progress: '处理中',
+  completed: '已完成',
+  rated: '已评价',
+  rejected: '已驳回',
+  cancelled: '已撤销',
+};
+const states = (v: unknown): string =>
+  (Array.isArray(v) ? v : [v]).map((s) => `${STATE_ZH[String(s)] ?? s}(${s})`).join('、');
+
+/**
+ * The message catalogue: one entry per stable error code, in zh-CN and en. Codes never change
+ * once shipped (clients branch on them); wording may.
+ */
+export const MESSAGES: Record<string, Record<Language, Render>> = {
+  validation_failed: {
+    'zh-CN': (p) => `请求${p.where ?? ''}有误：${p.detail}`,
+    en: (p) => `invalid request ${p.where ?? ''}: ${p.detail}`,
+  },
+  missing_fields: {
+    'zh-CN': (p) => `缺少必填字段：${zhList(p.fields)}`,
+    en: (p) => `missing required fields: ${enList(p.fields)}`,
+  },
+  invalid_field: {
+    'zh-CN': (p) =>
+      p.allowed
+        ? `字段 ${p.field} 取值无效，可选值：${zhList(p.allowed)}`
+        : `字段 ${p.field} 无效：${p.detail}`,
+    en: (p) =>
+      p.allowed
+        ? `field ${p.field} must be one of: ${enList(p.allowed)}`
+        : `field ${p.field} is invalid: ${p.detail}`,
+  },
+  unauthenticated: {
+    'zh-CN': () => '未登录或登录已过期，请重新登录',
+    en: (p) => String(p.original ?? 'missing, invalid or expired bearer token'),
+  },
+  forbidden: {
+    'zh-CN': () => '当前账号的角色无权执行此操作',
+    en: (p) => String(p.original ?? 'your role may not do this'),
+  },
+  internal_error: { 'zh-CN': () => '服务器内部错误', en: () => 'Internal server error' },
+  unsupported_media_type: {
+    'zh-CN': (p) => `不支持的内容类型 ${p.type}`,
+    en: (p) => `unsupported content type ${p.type}`,
+  },
+
+  // ---- work orders
+  work_order_not_found: { 'zh-CN': (p) => `工单 ${p.id} 不存在`, en: (p) => `no work order ${p.id}` },
+  illegal_transition: {
+    'zh-CN': (p) =>
+      `工单当前状态为 ${states(p.current)}，不能执行“${p.action}”；` +
+      `可进行的下一步：${orNone(p.allowed, '无（流程已结束）', states)}`,
+    en: (p) =>
+      `cannot ${p.action} a work order that is ${p.current}; ` +
+      `allowed next states: ${orNone(p.allowed, 'none (the order is closed)', enList)}`,
+  },
+  reason_required: {
+    'zh-CN': (p) => `${p.action === 'reject' ? '驳回' : '撤销'}工单必须填写原因（reason）`,
+    en: (p) => `a reason is required to ${p.action} a work order`,
+  },
+  assignee_required: {
+    'zh-CN': () => '派单需要指定处理班组（teamId）或处理人（assigneeId）',
+    en: () => 'dispatch needs a team (teamId) or a person (assigneeId)',
+  },
+  unknown_user: {
+    'zh-CN': (p) => `用户 ${p.id} 不存在或已停用`,
+    en: (p) => `no active user ${p.id}`,
+  },
+  unknown_team: { 'zh-CN': (p) => `班组 ${p.id} 不存在`, en: (p) => `no team ${p.id}` },
+  unknown_grid: { 'zh-CN': (p) => `网格 ${p.id} 不存在`, en: (p) => `no grid ${p.id}` },
+  team_name_taken: {
+    'zh-CN': (p) => `班组名称“${p.name}”已被使用`,
+    en: (p) => `a team named ${p.name} exists`,
+  },
+  not_assignee: {
+    'zh-CN': () => '只有被派单的处理人、其班组成员或管理人员可以处理此工单',
+    en: () => 'only the assignee, a member of the assigned team or a manager may work on this order',
+  },
+  not_reporter: {
+    'zh-CN': (p) => `只有工单的报告人可以${p.action === 'rate' ? '评价' : '撤销'}此工单`,
+    en: (p) => `only the reporter of this work order may ${p.action} it`,
+  },
+  already_rated: {
+    'zh-CN': () => '该工单已评价过，不能重复评价',
+    en: () => 'this work order has already been rated',
+  },
+  hours_required: {
+    'zh-CN': () => '志愿者完成的助老/志愿工单需填写服务时长（hours）',
+    en: () => 'an elder-check or volunteer order done by a volunteer needs the hours served (hours)',
+  },
+  already_validated: {
+    'zh-CN': () => '该工单已确认过，不能重复确认',
+    en: () => 'this work order has already been confirmed',
+  },
+  not_resident_report: {
+    'zh-CN': () => '只有居民上报的工单或建议可以确认有效并计积分',
+    en: () => 'only reports and suggestions made by residents can be confirmed for points',
+  },
+  photo_type_unsupported: {
+    'zh-CN': (p) => `不支持的图片类型 ${p.type}，仅支持：${zhList(p.allowed)}`,
+    en: (p) => `unsupported photo type ${p.type}; allowed: ${enList(p.allowed)}`,
+  },
+  photo_content_mismatch: {
+    'zh-CN': (p) => `文件内容不是 ${p.type} 图片`,
+    en: (p) => `the file content is not a ${p.type} image`,
+  },
+  photo_too_large: {
+    'zh-CN': (p) => `图片过大，单张不能超过 ${p.maxMb} MB`,
+    en: (p) => `photo too large: at most ${p.maxMb} MB each`,
+  },
+  photo_empty: { 'zh-CN': () => '图片内容为空', en: () => 'the photo is empty' },
+  photo_limit: {
+    'zh-CN': (p) => `每个工单最多 ${p.max} 张图片`,
+    en: (p) => `at most ${p.max} photos per work order`,
+  },
+  photo_not_found: { 'zh-CN': (p) => `图片 ${p.id} 不存在`, en: (p) => `no photo ${p.id}` },
+  notification_not_found: { 'zh-CN': (p) => `通知 ${p.id} 不存在`, en: (p) => `no notification ${p.id}` },
+
+  // ---- points
+  rule_not_found: { 'zh-CN': (p) => `积分规则 ${p.code} 不存在`, en: (p) => `no points rule ${p.code}` },
+  rule_exists: { 'zh-CN': (p) => `积分规则 ${p.code} 已存在`, en: (p) => `points rule ${p.code} exists` },
+  not_a_resident: {
+    'zh-CN': (p) => `用户 ${p.id} 不是居民账号，不能获得或使用积分`,
+    en: (p) => `user ${p.id} is not a resident account; only residents hold points`,
+  },
+  daily_cap_reached: {
+    'zh-CN': (p) => `今日“${p.rule}”积分已达上限 ${p.cap} 分`,
+    en: (p) => `today's cap of ${p.cap} points for ${p.rule} is reached`,
+  },
+  insufficient_points: {
+    'zh-CN': (p) => `积分不足：当前余额 ${p.balance} 分，兑换需要 ${p.cost} 分`,
+    en: (p) => `not enough points: balance ${p.balance}, this costs ${p.cost}`,
+  },
+  out_of_stock: {
+    'zh-CN': (p) => `“${p.item}”已兑完，暂无库存`,
+    en: (p) => `${p.item} is out of stock`,
+  },
+  item_not_found: { 'zh-CN': (p) => `兑换商品 ${p.id} 不存在`, en: (p) => `no catalogue item ${p.id}` },
+  item_inactive: {
+    'zh-CN': (p) => `“${p.item}”已下架`,
+    en: (p) => `${p.item} is no longer offered`,
+  },
+  idempotency_conflict: {
+    'zh-CN': (p) => `幂等键 ${p.key} 已用于另一笔不同的积分记录`,
+    en: (p) => `idempotency key ${p.key} was already used for a different entry`,
+  },
+  amount_exceeds_balance: {
+    'zh-CN': (p) => `扣减 ${p.amount} 分超过当前余额 ${p.balance} 分`,
+    en: (p) => `deducting ${p.amount} points exceeds the balance of ${p.balance}`,
+  },
+  invalid_month: {
+    'zh-CN': (p) => `月份 ${p.month} 格式应为 YYYY-MM`,
+    en: (p) => `month ${p.month} must look like YYYY-MM`,
+  },
+};
+
+/** Renders a code's message; an unknown code (a bug) still yields something readable. */
+export function renderMessage(code: string, lang: Language, params: Params = {}): string {
+  const entry = MESSAGES[code];
+  return entry ? entry[lang](params) : code;
+}
