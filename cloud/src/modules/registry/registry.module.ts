@@ -68,6 +68,16 @@ export interface RegistryApiOptions {
   loginRateLimit?: number;
   provisionRateLimit?: number;
   onCredentialsChanged?: () => Promise<void>;
+  /**
+   * Route plugins of other modules that use the same bearer-token guard (gateway config, work
+   * orders, …): registered inside this context, where the JWT decorators live.
+   */
+  extensions?: Array<FastifyPluginAsync<GuardedContext>>;
+}
+
+export interface GuardedContext {
+  guard: RegistryModule['guard'];
+  module: RegistryModule;
 }
 
 /**
@@ -96,4 +106,5 @@ export const registryApi: FastifyPluginAsync<RegistryApiOptions> = async (app, o
     provisionRateLimit: options.provisionRateLimit ?? 10,
     onCredentialsChanged: options.onCredentialsChanged,
   });
+  for (const extension of options.extensions ?? []) await app.register(extension, { guard, module });
 };
