@@ -9,10 +9,13 @@ import { SqliteTimeseriesStore } from './adapters/sqlite-timeseries.js';
 import { buildApp } from './app.js';
 import type { CloudConfig } from './config.js';
 import { createMetrics } from './metrics.js';
+import { gatewayConfigRoutes } from './modules/gateway-config/gateway-config.routes.js';
+import { GatewayConfigService } from './modules/gateway-config/gateway-config.service.js';
 import { DeadLetterStore } from './modules/ingest/dead-letters.js';
 import { IngestService } from './modules/ingest/ingest.service.js';
 import { Spool } from './modules/ingest/spool.js';
 import { type RunningRegistry, startRegistry } from './modules/registry/start-registry.js';
+import { systemClock } from './ports/clock.js';
 import type { TimeseriesStore } from './ports/timeseries-store.js';
 
 export interface RunningCloud {
@@ -91,13 +94,25 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     mqttUrl = `mqtt://${config.mqtt.embeddedHost}:${embedded.port}`;
   }
 
+  const channel = (external?.channel ?? embedded?.channel)!;
+  const gatewayConfig = new GatewayConfigService(
+    channel,
+    systemClock,
+    logger.child({ module: 'gateway-config' }),
+  );
+  await gatewayConfig.start();
+
   const app = await buildApp({
     logger,
     store,
     deadLetters,
     ingest,
     metrics,
-    registry: { ...registry.api, store: registry.store },
+    registry: {
+      ...registry.api,
+      extensions: [...(registry.api.extensions ?? []), gatewayConfigRoutes(gatewayConfig)],
+      store: registry.store,
+    },
     brokerHealthy: () => (external ? external.client.connected : embedded !== undefined),
   });
   const url = await app.listen({ host: config.host, port: config.port });

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { Aedes, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { parseTopic } from '../../../protocols/src/index.js';
+import type { BrokerChannel } from '../ports/broker-channel.js';
 import type { BrokerAccess, BrokerIdentity } from './broker-access.js';
 
 export interface EmbeddedBrokerOptions {
@@ -17,6 +18,7 @@ export interface EmbeddedBrokerOptions {
 
 export interface EmbeddedBroker {
   broker: Aedes;
+  channel: BrokerChannel;
   port: number;
   close(): Promise<void>;
 }
@@ -86,8 +88,32 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   });
   const port = (server.address() as net.AddressInfo).port;
   options.logger.info({ host: options.host, port }, 'embedded MQTT broker (aedes) listening');
+  const channel: BrokerChannel = {
+    publish: (topic, payload, { retain }) =>
+      new Promise<void>((resolve, reject) =>
+        broker.publish(
+          { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain, dup: false },
+          (err) => (err ? reject(err) : resolve()),
+        ),
+      ),
+    listen: (filter, handler) =>
+      new Promise<void>((resolve) =>
+        broker.subscribe(
+          filter,
+          (packet, done) => {
+            handler(
+              packet.topic,
+              Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+            );
+            done();
+          },
+          () => resolve(),
+        ),
+      ),
+  };
   return {
     broker,
+    channel,
     port,
     async close() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));

@@ -1,6 +1,8 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { topics } from '../../../protocols/src/index.js';
+import type { BrokerChannel } from '../ports/broker-channel.js';
+import { topicMatches } from './topic-filter.js';
 
 export interface MqttIngestOptions {
   url: string;
@@ -20,7 +22,8 @@ export interface MqttIngestOptions {
  */
 export async function startMqttIngest(
   options: MqttIngestOptions,
-): Promise<{ client: MqttClient; close(): Promise<void> }> {
+): Promise<{ client: MqttClient; channel: BrokerChannel; close(): Promise<void> }> {
+  const listeners: Array<{ filter: string; handler: (topic: string, payload: Buffer) => void }> = [];
   const client = mqtt.connect(options.url, {
     clientId: options.clientId,
     username: options.username,
@@ -33,6 +36,11 @@ export async function startMqttIngest(
   client.handleMessage = (packet, done) => {
     if (packet.cmd !== 'publish') return done();
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    const listening = listeners.filter((l) => topicMatches(l.filter, packet.topic));
+    if (listening.length > 0) {
+      for (const l of listening) l.handler(packet.topic, payload);
+      return done();
+    }
     options.onTelemetry(packet.topic, payload).then(
       () => done(),
       (err: Error) => {
@@ -47,5 +55,14 @@ export async function startMqttIngest(
   });
   await client.subscribeAsync(topics.allTelemetry(options.shareGroup), { qos: 1 });
   options.logger.info({ url: options.url, share: options.shareGroup }, 'ingesting from external MQTT broker');
-  return { client, close: () => client.endAsync() };
+  const channel: BrokerChannel = {
+    publish: async (topic, payload, { retain }) => {
+      await client.publishAsync(topic, payload, { qos: 1, retain });
+    },
+    listen: async (filter, handler) => {
+      listeners.push({ filter, handler });
+      await client.subscribeAsync(filter, { qos: 1 });
+    },
+  };
+  return { client, channel, close: () => client.endAsync() };
 }
