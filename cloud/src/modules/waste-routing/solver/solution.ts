@@ -55,6 +55,10 @@ export class Solution {
   readonly cumLoad: Float64Array;
   /** Distance from the depot to the node along its route. */
   readonly cumDist: Float64Array;
+  /** Routes changed since clearDirty(): lets syncFrom() copy only what an iteration touched. */
+  private readonly dirtyMark: Uint8Array;
+  private readonly dirtyList: Int32Array;
+  private nDirty = 0;
 
   constructor(
     readonly inst: CvrpInstance,
@@ -69,6 +73,8 @@ export class Solution {
     this.posOf = new Int32Array(this.N);
     this.cumLoad = new Float64Array(this.N);
     this.cumDist = new Float64Array(this.N);
+    this.dirtyMark = new Uint8Array(maxRoutes);
+    this.dirtyList = new Int32Array(maxRoutes);
     if (this.fixedSlots) {
       this.nRoutes = maxRoutes;
       for (let r = 0; r < maxRoutes; r++) this.routes.push(new Int32Array(this.N));
@@ -94,6 +100,7 @@ export class Solution {
 
   /** Recomputes the bookkeeping of one route after its array changed. */
   updateRoute(r: number): void {
+    this.markDirty(r);
     const arr = this.routes[r]!;
     const L = this.len[r]!;
     const d = this.inst.dist;
@@ -126,6 +133,8 @@ export class Solution {
         const last = --this.nRoutes;
         if (r !== last) {
           // Swap slot arrays so no data is copied.
+          this.markDirty(r);
+          this.markDirty(last);
           const tmp = this.routes[r]!;
           this.routes[r] = this.routes[last]!;
           this.routes[last] = tmp;
@@ -136,7 +145,46 @@ export class Solution {
           for (let i = 0; i < this.len[r]!; i++) this.routeOf[arr[i]!] = r;
         }
         this.len[last] = 0;
+        this.markDirty(last);
       } else r++;
+    }
+  }
+
+  markDirty(r: number): void {
+    if (this.dirtyMark[r]) return;
+    this.dirtyMark[r] = 1;
+    this.dirtyList[this.nDirty++] = r;
+  }
+
+  clearDirty(): void {
+    for (let i = 0; i < this.nDirty; i++) this.dirtyMark[this.dirtyList[i]!] = 0;
+    this.nDirty = 0;
+  }
+
+  /**
+   * Makes this equal to `o` when the two differed only in the routes marked dirty in `dirty`
+   * (either solution). Every customer that changed route sits in a dirty route of `o`, so copying
+   * those routes and their customers' indices restores full equality in O(changed part) instead
+   * of O(n): the per-iteration full copy was ~15% of the run time.
+   */
+  syncFrom(o: Solution, dirty: Solution): void {
+    this.nRoutes = o.nRoutes;
+    for (let i = 0; i < dirty.nDirty; i++) {
+      const r = dirty.dirtyList[i]!;
+      const L = r < o.nRoutes ? o.len[r]! : 0;
+      const dst = this.slot(r);
+      const src = o.slot(r);
+      this.len[r] = L;
+      this.load[r] = r < o.nRoutes ? o.load[r]! : 0;
+      this.rdist[r] = r < o.nRoutes ? o.rdist[r]! : 0;
+      for (let j = 0; j < L; j++) {
+        const c = src[j]!;
+        dst[j] = c;
+        this.routeOf[c] = r;
+        this.posOf[c] = j;
+        this.cumLoad[c] = o.cumLoad[c]!;
+        this.cumDist[c] = o.cumDist[c]!;
+      }
     }
   }
 

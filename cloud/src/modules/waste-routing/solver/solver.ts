@@ -102,8 +102,8 @@ export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult 
     ? new Penalty(inst.capacity, maxD, baseW, 1, inst.fleet.kind === 'exact' ? 2 * maxEdge : 0)
     : new Penalty(inst.capacity, maxD, hardW / Math.max(1e-9, maxDemand), hardW);
 
-  let cur = new Solution(inst, maxRoutes);
-  let cand = new Solution(inst, maxRoutes);
+  const cur = new Solution(inst, maxRoutes);
+  const cand = new Solution(inst, maxRoutes);
   const best = new Solution(inst, maxRoutes);
   let bestCost = Number.POSITIVE_INFINITY;
 
@@ -130,6 +130,8 @@ export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult 
   const Tf = P.endTemp * avgEdge;
   const ratio = Tf / T0;
 
+  cand.copyFrom(cur);
+  cand.clearDirty();
   let it = 0;
   let feasibleCount = 0;
   let sampled = 0;
@@ -145,7 +147,7 @@ export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult 
     const T = T0 * ratio ** progress;
     it++;
 
-    cand.copyFrom(cur);
+    // Invariant: cand equals cur here and has no dirty routes.
     rr.ruin(cand);
     rr.recreate(cand, pen);
     let candCost = cand.penalized(pen);
@@ -166,12 +168,10 @@ export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult 
     }
     sampled++;
     if (candCost < curCost - T * Math.log(1 - rng.next())) {
-      // Swap buffers instead of copying; cand is overwritten next iteration anyway.
-      const tmp = cur;
-      cur = cand;
-      cand = tmp;
+      cur.syncFrom(cand, cand);
       curCost = candCost;
-    }
+    } else cand.syncFrom(cur, cand);
+    cand.clearDirty();
     if (fixed && sampled === 100) {
       // Steer the share of feasible candidates towards the target (HGS-style penalty control).
       const frac = feasibleCount / sampled;
