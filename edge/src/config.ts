@@ -171,5 +171,18 @@ export function loadEdgeConfig(file: string, env: NodeJS.ProcessEnv = process.en
       `cannot read edge config ${file}: ${(err as Error).message} (pass --config <file> or set LINLI_EDGE_CONFIG)`,
     );
   }
-  return parseEdgeConfig(text, file, env);
+  const config = parseEdgeConfig(text, file, env);
+  if (!config.mqtt.credentialsFile) return config;
+  // Provisioned credentials decide who this gateway is; the file may still override the broker URL.
+  const creds = loadCredentials(config.mqtt.credentialsFile);
+  return Object.freeze({
+    ...config,
+    gateway: { id: creds.gatewayId },
+    mqtt: {
+      ...config.mqtt,
+      url: creds.mqtt.url ?? config.mqtt.url,
+      username: creds.mqtt.username,
+      password: creds.mqtt.password,
+    },
+  });
 }

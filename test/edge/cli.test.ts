@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCloudConfig } from '../../cloud/src/config.js';
+import { type RunningCloud, startCloud } from '../../cloud/src/server.js';
+import { loadEdgeConfig } from '../../edge/src/config.js';
 import { type RunningSimulator, startSimulator } from '../../firmware-sim/src/simulator.js';
-import { type Pipeline, startPipeline, waitFor } from '../support/pipeline.js';
+import { type Pipeline, quietLogger, startPipeline, waitFor } from '../support/pipeline.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -118,5 +121,62 @@ describe('linli-edge status', () => {
     const r = await cli(['status', '--url', 'http://127.0.0.1:1']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/the agent is not running .*linli-edge run/);
+  });
+});
+
+describe('linli-edge provision against the real cloud', () => {
+  let cloud: RunningCloud;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'linli-provision-'));
+    cloud = await startCloud(
+      loadCloudConfig({ PORT: '0', MQTT_PORT: '0', DATA_DIR: join(dir, 'cloud') }),
+      quietLogger(),
+    );
+    await cloud.registry.module.registry.createGateway({ id: 'gw-field-7', name: 'Building 7 gateway' });
+  });
+  afterAll(async () => {
+    await cloud?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exchanges a one-time code for credentials stored 0600, which the agent config then uses', async () => {
+    const { code } = await cloud.registry.module.provisioning.issueCode('gw-field-7', null);
+    const out = join(dir, 'etc', 'credentials.json');
+    const r = await cli(['provision', '--cloud', cloud.url, '--code', code, '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/provisioned gateway gw-field-7/);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const creds = JSON.parse(readFileSync(out, 'utf8')) as {
+      gatewayId: string;
+      mqtt: { username: string; password: string };
+    };
+    expect(creds.gatewayId).toBe('gw-field-7');
+    expect(
+      await cloud.registry.module.gatewayAuth.authenticate(creds.mqtt.username, creds.mqtt.password),
+    ).toEqual({ gatewayId: 'gw-field-7' });
+
+    const configPath = join(dir, 'edge.yaml');
+    writeFileSync(
+      configPath,
+      `gateway: { id: placeholder }\nmqtt: { url: "${cloud.mqttUrl}", credentialsFile: "${out}" }\noutbox: { path: "${join(dir, 'o.db')}" }\nbuses: [{ id: b, type: tcp, host: 127.0.0.1, port: 502 }]\ndevices: []\n`,
+    );
+    const config = loadEdgeConfig(configPath, {});
+    expect(config.gateway.id).toBe('gw-field-7');
+    expect(config.mqtt.username).toBe(creds.mqtt.username);
+
+    // The code is one-time: a second claim is refused with the reason.
+    const again = await cli([
+      'provision',
+      '--cloud',
+      cloud.url,
+      '--code',
+      code,
+      '--out',
+      join(dir, 'other.json'),
+    ]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/provisioning refused \(410\): this provisioning code was already used/);
   });
 });
