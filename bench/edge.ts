@@ -5,7 +5,8 @@
  * a bare modbus-serial read loop measured in the same run as the baseline.
  * Options: --devices 1000 --interval 1000 --seconds 20
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +22,12 @@ const { values: args } = parseArgs({
     devices: { type: 'string', default: '1000' },
     interval: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '20' },
+    /** Transactions in flight per endpoint (the bus's maxConcurrent; firmware-sim answers pipelined requests in order). */
+    inflight: { type: 'string', default: '64' },
+    /** Poll-time grid, ms (see edge/src/poll-scheduler.ts); default the agent's. */
+    grid: { type: 'string' },
+    /** Writes a CPU profile of the measured window only (open it in Chrome DevTools). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const DEVICES = Number(args.devices);
@@ -68,7 +75,7 @@ try {
       host: '127.0.0.1',
       port,
       timeoutMs: 2000,
-      maxConcurrent: 4,
+      maxConcurrent: Number(args.inflight),
     })),
     devices: Array.from({ length: DEVICES }, (_, i) => ({
       id: `wm-${i}`,
@@ -78,19 +85,42 @@ try {
       pollIntervalMs: INTERVAL,
     })),
   };
-  const agent = await startAgent(config, pino({ level: 'warn' }));
+  const agent = await startAgent(config, pino({ level: 'warn' }), {
+    pollGridMs: args.grid ? Number(args.grid) : undefined,
+  });
   log(`agent polling ${DEVICES} devices every ${INTERVAL} ms; warming up`);
   await new Promise((r) => setTimeout(r, 3000));
+  const io = () => ({
+    modbusRequests: agent.buses.reduce((n, b) => n + (b.tcpStats?.requests ?? 0), 0),
+    modbusWrites: agent.buses.reduce((n, b) => n + (b.tcpStats?.writes ?? 0), 0),
+    outboxCommits: agent.outbox.commits,
+    mqttBatches: agent.publisher.stats.batchesPublished,
+  });
+  const io0 = io();
   const readings0 = agent.pollers.reduce((n, p) => n + p.counters.ok, 0);
   const polls0 = agent.pollers.reduce((n, p) => n + p.counters.polls, 0);
   for (const p of agent.pollers) p.counters.lateness.length = 0;
+  const profiler = args['cpu-prof'] ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
+  let last = process.cpuUsage();
   for (let s = 0; s < SECONDS; s++) {
     await new Promise((r) => setTimeout(r, 1000));
-    log(`  ${s + 1}/${SECONDS} s`);
+    const used = process.cpuUsage(last);
+    last = process.cpuUsage();
+    log(`  ${s + 1}/${SECONDS} s: ${Math.round((used.user + used.system) / 1000)} ms CPU`);
   }
   const cpu = process.cpuUsage(cpu0);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(args['cpu-prof']!, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   const elapsedS = (performance.now() - t0) / 1000;
   const readings = agent.pollers.reduce((n, p) => n + p.counters.ok, 0) - readings0;
   const polls = agent.pollers.reduce((n, p) => n + p.counters.polls, 0) - polls0;
@@ -99,7 +129,10 @@ try {
     0,
   );
   const lateness = agent.pollers.flatMap((p) => p.counters.lateness);
+  const io1 = io();
+  const perSecond = (k: keyof typeof io0) => Math.round((io1[k] - io0[k]) / elapsedS);
   const published = agent.publisher.stats.readingsPublished;
+  const rssMb = Math.round(process.memoryUsage().rss / 1e6);
   const pending = agent.outbox.depth();
   await agent.stop();
   const cpuPerReadingUs = (cpu.user + cpu.system) / readings;
@@ -109,16 +142,28 @@ try {
     machine: await machine(),
     devices: DEVICES,
     intervalMs: INTERVAL,
+    maxConcurrentPerEndpoint: Number(args.inflight),
     seconds: Math.round(elapsedS * 10) / 10,
     pollsPerSecond: Math.round(polls / elapsedS),
     readingsPerSecond: Math.round(readings / elapsedS),
     failures,
     cpuPerReadingUs: Math.round(cpuPerReadingUs * 10) / 10,
+    cpuSplitPerReadingUs: {
+      user: Math.round((cpu.user / readings) * 10) / 10,
+      system: Math.round((cpu.system / readings) * 10) / 10,
+    },
     jitterPctOfInterval: {
       p50: Math.round((percentile(lateness, 50) / INTERVAL) * 1000) / 10,
       p99: Math.round((percentile(lateness, 99) / INTERVAL) * 1000) / 10,
       max: Math.round((Math.max(...lateness) / INTERVAL) * 1000) / 10,
     },
+    perSecond: {
+      modbusRequests: perSecond('modbusRequests'),
+      modbusSocketWrites: perSecond('modbusWrites'),
+      outboxCommits: perSecond('outboxCommits'),
+      mqttBatches: perSecond('mqttBatches'),
+    },
+    rssMb,
     published,
     outboxPendingAtEnd: pending,
     baseline: {

@@ -8,8 +8,10 @@ import {
   topics,
 } from '../../protocols/src/index.js';
 import { BUILTIN_PROFILES_DIR } from '../../protocols/src/profiles/loader.js';
+import { AppendBatcher } from './append-batcher.js';
 import { handleCommand } from './commands.js';
 import type { EdgeConfig } from './config.js';
+import { CounterBook } from './counters.js';
 import { startHealthServer } from './health-server.js';
 import { DEFAULT_LIMITS, Outbox } from './outbox.js';
 import { PollingSet } from './polling.js';
@@ -22,6 +24,8 @@ export interface AgentOptions {
   reloadLocal?: () => EdgeConfig;
   /** How long a new remote config may go without any device answering before it is rolled back. */
   verifyMs?: number;
+  /** Poll times are rounded up to this grid, ms (PollScheduler; default DEFAULT_GRID_MS). */
+  pollGridMs?: number;
 }
 
 const COMMAND_OPS_SUBSCRIBED = ['read_register', 'write_register', 'rescan', 'reload'] as const;
@@ -33,6 +37,9 @@ const COMMAND_OPS_SUBSCRIBED = ['read_register', 'write_register', 'rescan', 're
 export class EdgeAgent {
   readonly outbox: Outbox;
   readonly publisher: Publisher;
+  /** Counter continuity (wrap-around, meter replacement), stored with the outbox. */
+  readonly counters: CounterBook;
+  private readonly batcher: AppendBatcher;
   private polling: PollingSet;
   private profiles: Map<string, DeviceProfile>;
   private active?: AppliedRemote;
@@ -52,6 +59,8 @@ export class EdgeAgent {
       maxAgeHours: local.outbox.maxAgeHours ?? DEFAULT_LIMITS.maxAgeHours,
     });
     this.publisher = new Publisher(local, this.outbox, logger);
+    this.counters = new CounterBook(this.outbox.counterStates());
+    this.batcher = new AppendBatcher(this.outbox, this.counters, () => this.publisher.kick(), logger);
     this.remoteStore = new RemoteConfigStore(join(dirname(local.outbox.path), 'remote-config.json'));
     this.active = this.remoteStore.load(local, logger);
     const config = this.active?.config ?? local;
@@ -62,6 +71,10 @@ export class EdgeAgent {
 
   get pollers() {
     return this.polling.pollers;
+  }
+
+  get buses() {
+    return [...this.polling.buses.values()];
   }
 
   get config(): EdgeConfig {
@@ -77,15 +90,10 @@ export class EdgeAgent {
   }
 
   private buildPolling(config: EdgeConfig): PollingSet {
-    return new PollingSet(
-      config,
-      this.profiles,
-      (reading) => {
-        this.outbox.append([reading]);
-        this.publisher.kick();
-      },
-      this.logger,
-    );
+    return new PollingSet(config, this.profiles, (reading) => this.batcher.add(reading), this.logger, {
+      counters: this.counters,
+      gridMs: this.options.pollGridMs,
+    });
   }
 
   async start(): Promise<void> {
@@ -255,6 +263,7 @@ export class EdgeAgent {
     if (this.statsTimer) clearInterval(this.statsTimer);
     await this.applying.catch(() => undefined);
     await this.polling.stop();
+    this.batcher.flush();
     await this.publisher.stop();
     await this.health?.close();
     this.outbox.close();

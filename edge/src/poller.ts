@@ -1,16 +1,12 @@
 import type { Logger } from 'pino';
-import {
-  DecodeError,
-  type DeviceProfile,
-  decodeRegister,
-  type FieldValue,
-  type Quality,
-  registerSpan,
-} from '../../protocols/src/index.js';
+import { DecodeError, type DeviceProfile, type FieldValue, type Quality } from '../../protocols/src/index.js';
 import { CircuitBreaker } from './bus/circuit-breaker.js';
 import { type ModbusBus, ModbusRequestError, type RequestOptions } from './bus/modbus-bus.js';
 import { sleep } from './bus/timing.js';
 import type { DeviceConfig } from './config.js';
+import { CounterBook, type CounterRange, counterRange } from './counters.js';
+import { RangeGuard } from './plausibility.js';
+import { PollScheduler, type Scheduled } from './poll-scheduler.js';
 import { planReads, type ReadBlock } from './read-plan.js';
 
 export interface PolledReading {
@@ -27,38 +23,63 @@ export interface DeviceCounters {
   exceptions: number;
   connectionErrors: number;
   decodeErrors: number;
+  /** Values dropped as implausible: outside the profile's min/max, or not finite. */
+  rangeErrors: number;
+  /** Counter registers that wrapped around (the total carried on). */
+  counterWraps: number;
+  /** Counter registers that dropped otherwise: reset or meter replaced (the total continued). */
+  counterResets: number;
   /** Polls not sent because the device's circuit breaker was open. */
   skipped: number;
   /** How late polls started against the ideal timeline, ms (last 256, for jitter percentiles). */
   lateness: number[];
 }
 
-/** Reads one device once: every block of its read plan, decoded with its profile. */
+function decodeBlock(block: ReadBlock, words: readonly number[], values: Record<string, FieldValue>): void {
+  if (words.length < block.count)
+    throw new DecodeError(`short response: ${words.length} of ${block.count} words`);
+  for (const f of block.fields) values[f.reg.name] = f.decode(words, f.at);
+}
+
+/**
+ * Reads one device once: every block of its read plan, decoded with its profile. One block after
+ * the other by default; `parallel` sends them all at once, for a pipelining TCP bus and a device
+ * known to answer (a dead one would hold several in-flight slots for a whole timeout).
+ * Non-finite floats come back as NaN (the poller drops them; `read` shows them).
+ */
 export async function pollDevice(
   bus: ModbusBus,
   unitId: number,
   blocks: ReadBlock[],
   opts: RequestOptions = {},
+  parallel = false,
 ): Promise<Record<string, FieldValue>> {
   const values: Record<string, FieldValue> = {};
-  for (const block of blocks) {
-    const words = await bus.read(unitId, block.area, block.address, block.count, opts);
-    if (words.length < block.count)
-      throw new DecodeError(`short response: ${words.length} of ${block.count} words`);
-    for (const reg of block.registers) {
-      const start = reg.address - block.address;
-      values[reg.name] = decodeRegister(reg, words.slice(start, start + registerSpan(reg)));
-    }
+  if (parallel && blocks.length > 1) {
+    const answers = await Promise.all(blocks.map((b) => bus.read(unitId, b.area, b.address, b.count, opts)));
+    for (let i = 0; i < blocks.length; i++) decodeBlock(blocks[i]!, answers[i]!, values);
+    return values;
   }
+  for (const block of blocks)
+    decodeBlock(block, await bus.read(unitId, block.area, block.address, block.count, opts), values);
   return values;
 }
 
 const LATENESS_WINDOW = 256;
 
+export interface PollerOptions {
+  /** Shared by the pollers of a PollingSet, so polls due together start together. */
+  scheduler?: PollScheduler;
+  /** Counter continuity state; the agent's is persisted with the outbox. */
+  counters?: CounterBook;
+  now?: () => number;
+}
+
 /**
  * Polls one device on its interval. Schedules against the ideal timeline (not "interval after the
  * last poll finished") so slow responses do not make the schedule drift; a circuit breaker keeps
- * a dead device from taking bus time from the others.
+ * a dead device from taking bus time from the others. Each good reading is checked against the
+ * profile's plausible ranges, and its counters are made continuous, before it is emitted.
  */
 export class DevicePoller {
   readonly counters: DeviceCounters = {
@@ -68,16 +89,27 @@ export class DevicePoller {
     exceptions: 0,
     connectionErrors: 0,
     decodeErrors: 0,
+    rangeErrors: 0,
+    counterWraps: 0,
+    counterResets: 0,
     skipped: 0,
     lateness: [],
   };
   readonly breaker = new CircuitBreaker();
   private readonly blocks: ReadBlock[];
-  private timer?: NodeJS.Timeout;
+  private readonly guard: RangeGuard;
+  private readonly counterFields: Array<{ name: string; range: CounterRange | undefined }>;
+  private readonly book: CounterBook;
+  private readonly scheduler: PollScheduler;
+  private readonly now: () => number;
+  private readonly opts: RequestOptions;
+  private scheduled?: Scheduled;
   private nextAt = 0;
   private failing = false;
   private stopped = true;
   private inFlight?: Promise<void>;
+  /** Fields currently dropped as implausible: logged when they go bad and when they recover. */
+  private readonly implausible = new Set<string>();
 
   constructor(
     private readonly bus: ModbusBus,
@@ -85,9 +117,17 @@ export class DevicePoller {
     profile: DeviceProfile,
     private readonly emit: (reading: PolledReading) => void,
     private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
+    options: PollerOptions = {},
   ) {
     this.blocks = planReads(profile);
+    this.guard = new RangeGuard(profile);
+    this.counterFields = profile.registers
+      .filter((r) => r.kind === 'counter' && r.type !== 'bool' && r.type !== 'string')
+      .map((r) => ({ name: r.name, range: counterRange(r) }));
+    this.book = options.counters ?? new CounterBook();
+    this.scheduler = options.scheduler ?? new PollScheduler(1);
+    this.now = options.now ?? Date.now;
+    this.opts = { timeoutMs: device.timeoutMs, turnaroundMs: device.turnaroundMs };
   }
 
   start(firstAt = this.now()): void {
@@ -98,13 +138,12 @@ export class DevicePoller {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(
-      () => {
-        this.inFlight = this.tick();
-      },
-      Math.max(0, this.nextAt - this.now()),
-    );
+    this.scheduled = this.scheduler.schedule(this.nextAt, this.onDue);
   }
+
+  private readonly onDue = (): void => {
+    this.inFlight = this.tick();
+  };
 
   private async tick(): Promise<void> {
     const started = this.now();
@@ -116,7 +155,9 @@ export class DevicePoller {
     }
     this.nextAt += this.device.pollIntervalMs;
     // After a long stall, skip the missed slots instead of firing a burst.
-    if (this.nextAt < this.now()) this.nextAt = this.now() + this.device.pollIntervalMs;
+    const now = this.now();
+    if (this.nextAt < now)
+      this.nextAt += Math.ceil((now - this.nextAt) / this.device.pollIntervalMs) * this.device.pollIntervalMs;
     this.schedule();
   }
 
@@ -124,22 +165,25 @@ export class DevicePoller {
     this.counters.polls++;
     // Retrying is for a lost frame from a healthy device; a device already failing (or being probed)
     // gets one attempt, so a dead device costs the shared bus one timeout per poll at most.
-    const retries = this.failing || this.breaker.state === 'half-open' ? 0 : (this.device.retries ?? 1);
-    const opts = { timeoutMs: this.device.timeoutMs, turnaroundMs: this.device.turnaroundMs };
+    const healthy = !this.failing && this.breaker.state === 'closed';
+    const retries = healthy ? (this.device.retries ?? 1) : 0;
+    const parallel = healthy && this.bus.pipelined;
     for (let attempt = 0; ; attempt++) {
       try {
-        const values = await pollDevice(this.bus, this.device.unitId, this.blocks, opts);
+        const values = await pollDevice(this.bus, this.device.unitId, this.blocks, this.opts, parallel);
         this.counters.ok++;
         this.breaker.success();
         if (this.failing) this.logger.info({ device: this.device.id }, 'device answers again');
         this.failing = false;
+        this.screen(values);
         // The sample time is when the device answered, not when the poll was queued.
         this.emit({ device: this.device.id, ts: this.now(), values, quality: 'good' });
         return;
       } catch (err) {
         this.count(err);
         // Exceptions and garbage will not change on an immediate retry; timeouts might.
-        const retryable = err instanceof ModbusRequestError && err.kind !== 'exception';
+        const retryable =
+          err instanceof ModbusRequestError && err.kind !== 'exception' && err.kind !== 'malformed';
         if (attempt < retries && retryable && !this.stopped) {
           await sleep(20 * 2 ** attempt);
           continue;
@@ -151,10 +195,49 @@ export class DevicePoller {
     }
   }
 
+  /** Drops implausible values (logged once per field until it recovers); makes counters continuous. */
+  private screen(values: Record<string, FieldValue>): void {
+    const dropped = this.guard.check(values);
+    if (dropped.length > 0 || this.implausible.size > 0) this.noteImplausible(values, dropped);
+    for (const c of this.counterFields) {
+      const v = values[c.name];
+      if (typeof v !== 'number') continue;
+      const { total, event } = this.book.update(this.device.id, c.name, v, c.range);
+      values[c.name] = total;
+      if (event === 'wrap') this.counters.counterWraps++;
+      else if (event === 'reset') {
+        this.counters.counterResets++;
+        this.logger.warn(
+          { device: this.device.id, field: c.name, raw: v, total },
+          'counter went backwards (reset or meter replaced); the total continues from its last value',
+        );
+      }
+    }
+  }
+
+  private noteImplausible(values: Record<string, FieldValue>, dropped: string[]): void {
+    this.counters.rangeErrors += dropped.length;
+    for (const name of dropped) {
+      if (this.implausible.has(name)) continue;
+      this.implausible.add(name);
+      this.logger.warn(
+        { device: this.device.id, field: name },
+        'implausible value dropped (outside the profile range, or not a number); logged once until it recovers',
+      );
+    }
+    for (const name of this.implausible) {
+      if (name in values) {
+        this.implausible.delete(name);
+        this.logger.info({ device: this.device.id, field: name }, 'value plausible again');
+      }
+    }
+  }
+
   private count(err: unknown): void {
     if (err instanceof ModbusRequestError) {
       if (err.kind === 'timeout') this.counters.timeouts++;
       else if (err.kind === 'exception') this.counters.exceptions++;
+      else if (err.kind === 'malformed') this.counters.decodeErrors++;
       else this.counters.connectionErrors++;
     } else if (err instanceof DecodeError) {
       this.counters.decodeErrors++;
@@ -180,7 +263,7 @@ export class DevicePoller {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.scheduled) this.scheduler.cancel(this.scheduled);
     await this.inFlight;
   }
 }

@@ -2,10 +2,21 @@ import type { Logger } from 'pino';
 import type { DeviceProfile } from '../../protocols/src/index.js';
 import { ModbusBus } from './bus/modbus-bus.js';
 import type { EdgeConfig } from './config.js';
+import { CounterBook } from './counters.js';
+import { PollScheduler } from './poll-scheduler.js';
 import { DevicePoller, type PolledReading } from './poller.js';
 import { PriorityClassifier } from './priority.js';
 
 export type ReadingSink = (reading: PolledReading & { priority: number }) => void;
+
+export interface PollingOptions {
+  /** Counter continuity state; the agent passes the one persisted with its outbox. */
+  counters?: CounterBook;
+  /** Poll times are rounded up to this grid, ms (see PollScheduler). */
+  gridMs?: number;
+}
+
+export const DEFAULT_GRID_MS = 50;
 
 /** Checks that every device names a known profile; the message lists what is known. */
 export function checkProfiles(config: EdgeConfig, profiles: Map<string, DeviceProfile>): void {
@@ -23,14 +34,18 @@ export function checkProfiles(config: EdgeConfig, profiles: Map<string, DevicePr
 export class PollingSet {
   readonly buses: Map<string, ModbusBus>;
   readonly pollers: DevicePoller[];
+  private readonly scheduler: PollScheduler;
 
   constructor(
     readonly config: EdgeConfig,
     profiles: Map<string, DeviceProfile>,
     sink: ReadingSink,
     logger: Logger,
+    options: PollingOptions = {},
   ) {
     checkProfiles(config, profiles);
+    this.scheduler = new PollScheduler(options.gridMs ?? DEFAULT_GRID_MS);
+    const counters = options.counters ?? new CounterBook();
     this.buses = new Map(config.buses.map((b) => [b.id, new ModbusBus(b)]));
     const classifiers = new Map<string, PriorityClassifier>();
     this.pollers = config.devices.map((d) => {
@@ -43,22 +58,30 @@ export class PollingSet {
         profile,
         (reading) => sink({ ...reading, priority: c.classify(reading) }),
         logger.child({ device: d.id }),
+        { scheduler: this.scheduler, counters },
       );
     });
   }
 
-  /** Starts the pollers with their first polls spread over each device's interval, so a bus never gets a burst. */
+  /**
+   * Starts the pollers with their first polls spread over each device's interval, so a bus never
+   * gets one big burst, and on grid steps, so the devices sharing a step go out together.
+   */
   start(now = Date.now()): void {
+    const grid = this.scheduler.gridMs;
+    const base = this.scheduler.align(now);
     const perBus = new Map<string, DevicePoller[]>();
     for (const p of this.pollers) perBus.set(p.device.bus, [...(perBus.get(p.device.bus) ?? []), p]);
     for (const group of perBus.values()) {
       group.forEach((p, i) => {
-        p.start(now + Math.floor((i * p.device.pollIntervalMs) / group.length));
+        const steps = Math.max(1, Math.floor(p.device.pollIntervalMs / grid));
+        p.start(base + Math.floor((i * steps) / group.length) * grid);
       });
     }
   }
 
   async stop(): Promise<void> {
+    this.scheduler.stop();
     await Promise.all(this.pollers.map((p) => p.stop()));
     await Promise.all([...this.buses.values()].map((b) => b.close()));
   }

@@ -4,12 +4,22 @@ import {
   type RegisterDef,
   registerSpan,
 } from '../../protocols/src/index.js';
+import { compileDecoder, type WordDecoder } from './decode.js';
+
+/** One register of a block: where its words start in the block's answer, and its decoder. */
+export interface BlockField {
+  reg: RegisterDef;
+  at: number;
+  decode: WordDecoder;
+}
 
 export interface ReadBlock {
   area: FunctionArea;
   address: number;
   count: number;
   registers: RegisterDef[];
+  /** The registers again, compiled for the polling hot path. */
+  fields: BlockField[];
 }
 
 /** Registers read through between two defined ones. 0: many real devices answer 0x02 for undefined addresses. */
@@ -38,8 +48,14 @@ export function planReads(profile: DeviceProfile): ReadBlock[] {
       last.count = Math.max(last.count, reg.address + span - last.address);
       last.registers.push(reg);
     } else {
-      blocks.push({ area: reg.area, address: reg.address, count: span, registers: [reg] });
+      blocks.push({ area: reg.area, address: reg.address, count: span, registers: [reg], fields: [] });
     }
   }
+  for (const block of blocks)
+    block.fields = block.registers.map((reg) => ({
+      reg,
+      at: reg.address - block.address,
+      decode: compileDecoder(reg),
+    }));
   return blocks;
 }

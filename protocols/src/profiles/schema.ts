@@ -57,6 +57,13 @@ export const RegisterDef = Type.Object(
     scale: Type.Optional(Type.Number()),
     offset: Type.Optional(Type.Number()),
     unit: Type.Optional(Type.String({ maxLength: 16 })),
+    /**
+     * Plausible range of the decoded value (engineering units, min <= max). The edge drops a value
+     * outside it, or not finite, from the reading and counts it: garbage such as 0xFFFF "no data"
+     * words is never stored as if measured.
+     */
+    min: Type.Optional(Type.Number()),
+    max: Type.Optional(Type.Number()),
     kind: PointKind,
     description: Type.Optional(Type.String({ maxLength: 200 })),
     writable: Type.Optional(Type.Boolean()),

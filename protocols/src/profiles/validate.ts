@@ -23,6 +23,10 @@ function semanticIssues(profile: DeviceProfile): Issue[] {
         message: 'length is required for type string and only allowed there',
       });
     if (reg.scale === 0) issues.push({ path: `${at}/scale`, message: 'scale must not be 0' });
+    if (reg.min !== undefined && reg.max !== undefined && reg.min > reg.max)
+      issues.push({ path: `${at}/min`, message: `min ${reg.min} is above max ${reg.max}` });
+    if ((reg.min !== undefined || reg.max !== undefined) && (reg.type === 'bool' || reg.type === 'string'))
+      issues.push({ path: `${at}/min`, message: `a plausible range needs a numeric type, not ${reg.type}` });
     const span = registerSpan(reg);
     if (reg.address + span > 65536)
       issues.push({ path: `${at}/address`, message: 'register runs past 65535' });

@@ -1,0 +1,86 @@
+import type { Logger } from 'pino';
+import type { CounterBook } from './counters.js';
+import type { AppendItem, Outbox } from './outbox.js';
+
+export interface BatcherOptions {
+  /** How long the first reading of a batch may wait for others, ms; 0 (default): until the end of the event-loop turn. */
+  lingerMs?: number;
+  /** A batch this large is appended at once. */
+  maxBatch?: number;
+}
+
+/** Readings held while the outbox cannot take them (disk full, I/O error) before the oldest go. */
+const MAX_HELD = 100_000;
+
+/**
+ * Gathers the readings polled in one event-loop turn (or within lingerMs) and appends them to the outbox in one
+ * SQLite transaction, with the counter states they were computed from; then wakes the publisher.
+ * One commit per batch instead of one per reading is most of the outbox's cost. The guarantee is
+ * unchanged: a reading is published only from the outbox, so only after it is stored; a crash
+ * before the flush loses what was polled in that turn, as a crash just before the poll would have.
+ * Polls due together start together (PollScheduler) and their answers are read together
+ * (ModbusTcpClient), so one turn carries many readings.
+ */
+export class AppendBatcher {
+  private pending: AppendItem[] = [];
+  private timer?: NodeJS.Timeout;
+  private immediate?: NodeJS.Immediate;
+  private failing = false;
+  /** Readings dropped because the outbox kept failing and too many were held. */
+  dropped = 0;
+  private readonly lingerMs: number;
+  private readonly maxBatch: number;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly counters: CounterBook,
+    private readonly appended: () => void,
+    private readonly logger: Logger,
+    options: BatcherOptions = {},
+  ) {
+    this.lingerMs = options.lingerMs ?? 0;
+    this.maxBatch = options.maxBatch ?? 2000;
+  }
+
+  add(reading: AppendItem): void {
+    this.pending.push(reading);
+    if (this.pending.length >= this.maxBatch) this.flush();
+    else if (this.lingerMs > 0) this.timer ??= setTimeout(this.flush, this.lingerMs);
+    // setImmediate, not a timer: it runs at the end of this turn without waking the process again.
+    else this.immediate ??= setImmediate(this.flush);
+  }
+
+  /** Appends what is pending now (also on stop). */
+  readonly flush = (): void => {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      this.outbox.append(batch, Date.now(), this.counters.takeDirty());
+      if (this.failing) this.logger.info('outbox writable again');
+      this.failing = false;
+    } catch (err) {
+      this.hold(batch, err as Error);
+      return;
+    }
+    this.appended();
+  };
+
+  /** The outbox failed: keep the readings for the next try, bounded, and say so once. */
+  private hold(batch: AppendItem[], err: Error): void {
+    if (!this.failing)
+      this.logger.error({ err: err.message }, 'outbox append failed; readings held in memory');
+    this.failing = true;
+    this.pending = batch.concat(this.pending);
+    const excess = this.pending.length - MAX_HELD;
+    if (excess > 0) {
+      this.pending.splice(0, excess);
+      this.dropped += excess;
+    }
+    this.timer ??= setTimeout(this.flush, 1000);
+  }
+}

@@ -1,0 +1,80 @@
+import type { Reading } from '../../protocols/src/index.js';
+
+/**
+ * The newest readings appended to the outbox, in memory, by sequence number. The live lane of the
+ * publisher reads what was appended a moment ago; serving it from here instead of reading SQLite
+ * back (and parsing JSON again) is most of what a reading costs otherwise. It covers a contiguous
+ * run of sequence numbers [first, last]; anything older is read from SQLite.
+ */
+export class RecentReadings {
+  private rows: Array<Reading | undefined> = [];
+  /** Sequence number of rows[0]. */
+  private base: number;
+  private head = 0;
+
+  constructor(
+    nextSeq: number,
+    private readonly capacity = 20_000,
+  ) {
+    this.base = nextSeq;
+  }
+
+  /** Lowest sequence number this window can answer for; a peek from below it needs SQLite. */
+  get first(): number {
+    return this.base + this.head;
+  }
+
+  add(reading: Reading): void {
+    if (reading.seq !== this.base + this.rows.length) this.reset(reading.seq); // not contiguous: start over
+    this.rows.push(reading);
+    if (this.rows.length - this.head > this.capacity) {
+      this.rows[this.head++] = undefined;
+      this.skipGaps();
+    }
+    this.compact();
+  }
+
+  /** Rows with afterSeq < seq <= upToSeq still held, oldest first (call only when afterSeq + 1 >= first). */
+  peek(afterSeq: number, limit: number, upToSeq: number): Reading[] {
+    const out: Reading[] = [];
+    const end = Math.min(this.rows.length, upToSeq - this.base + 1);
+    for (let i = Math.max(this.head, afterSeq + 1 - this.base); i < end && out.length < limit; i++) {
+      const r = this.rows[i];
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  /** Forgets acknowledged rows from..to; returns how many of them it held. */
+  remove(from: number, to: number): number {
+    let n = 0;
+    const end = Math.min(this.rows.length, to - this.base + 1);
+    for (let i = Math.max(this.head, from - this.base); i < end; i++) {
+      if (this.rows[i]) {
+        this.rows[i] = undefined;
+        n++;
+      }
+    }
+    this.skipGaps();
+    return n;
+  }
+
+  /** Empties the window; the next sequence number expected is nextSeq. */
+  reset(nextSeq: number): void {
+    this.rows = [];
+    this.base = nextSeq;
+    this.head = 0;
+  }
+
+  private skipGaps(): void {
+    while (this.head < this.rows.length && this.rows[this.head] === undefined) this.head++;
+  }
+
+  private compact(): void {
+    if (this.head > 4096 && this.head * 2 > this.rows.length) {
+      this.rows = this.rows.slice(this.head);
+      this.base += this.head;
+      this.head = 0;
+    }
+  }
+}
