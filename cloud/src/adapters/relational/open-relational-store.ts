@@ -26,7 +26,7 @@ function sqliteDatabase(path: string): Database.Database {
 }
 
 function postgresPool(url: string, poolSize: number): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     // Timestamps are bigint (ms); pg returns int8 as a string by default. Parse it for this pool
@@ -40,6 +40,10 @@ function postgresPool(url: string, poolSize: number): pg.Pool {
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle client whose connection drops (server restart, failover) is discarded by the pool and
+  // the next query reconnects; without a listener Node would treat the event as a crash.
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 function sqliteViolation(err: unknown): ConstraintViolation | undefined {
