@@ -8,9 +8,15 @@ import { startMqttIngest } from './adapters/mqtt-ingest-client.js';
 import { SqliteTimeseriesStore } from './adapters/sqlite-timeseries.js';
 import { buildApp } from './app.js';
 import type { CloudConfig } from './config.js';
+import { Scheduler } from './jobs/scheduler.js';
 import { createMetrics } from './metrics.js';
 import { gatewayConfigRoutes } from './modules/gateway-config/gateway-config.routes.js';
 import { GatewayConfigService } from './modules/gateway-config/gateway-config.service.js';
+import {
+  createGovernanceModule,
+  type GovernanceModule,
+  governanceRoutes,
+} from './modules/governance/governance.module.js';
 import { DeadLetterStore } from './modules/ingest/dead-letters.js';
 import { IngestService } from './modules/ingest/ingest.service.js';
 import { Spool } from './modules/ingest/spool.js';
@@ -26,6 +32,8 @@ export interface RunningCloud {
   ingest: IngestService;
   /** Relational store, registry/users/provisioning services (gatewayAuth for the MQTT side). */
   registry: RunningRegistry;
+  /** Work orders, notifications and points (on the registry's relational store). */
+  governance: GovernanceModule;
   stop(): Promise<void>;
 }
 
@@ -67,6 +75,16 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     },
     logger.child({ module: 'registry' }),
   );
+  const governance = createGovernanceModule({
+    store: registry.store,
+    clock: systemClock,
+    users: registry.module.users,
+    logger: logger.child({ module: 'governance' }),
+    dataDir: config.dataDir,
+  });
+  await governance.points.ensureDefaults();
+  const scheduler = new Scheduler(systemClock, logger.child({ module: 'jobs' }));
+  for (const job of governance.jobs) scheduler.add(job);
 
   // A gateway may only report devices that are not registered to another gateway.
   ingest.setDeviceGuard((gatewayId, deviceId) =>
@@ -110,13 +128,18 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     metrics,
     registry: {
       ...registry.api,
-      extensions: [...(registry.api.extensions ?? []), gatewayConfigRoutes(gatewayConfig)],
+      extensions: [
+        ...(registry.api.extensions ?? []),
+        gatewayConfigRoutes(gatewayConfig),
+        governanceRoutes(governance),
+      ],
       store: registry.store,
     },
     brokerHealthy: () => (external ? external.client.connected : embedded !== undefined),
   });
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, mqttUrl, store: store.name }, 'cloud service ready');
+  scheduler.start();
 
   return {
     app,
@@ -125,12 +148,15 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     store,
     ingest,
     registry,
+    governance,
     async stop() {
+      await scheduler.stop();
       // Broker side first, so nothing new arrives while the spool drainer winds down.
       await external?.close();
       await embedded?.close();
       await ingest.stop();
       await app.close();
+      governance.close();
       await store.close();
       deadLetters.close();
       await registry.close();

@@ -1,0 +1,66 @@
+import type { Language } from '../../i18n/language.js';
+import type { NotificationKind } from './notifier.port.js';
+
+type P = Record<string, string | number | null>;
+type Text = { title: string; body: string };
+
+const STATUS_ZH: Record<string, string> = {
+  reported: '已上报',
+  dispatched: '已派单',
+  in_progress: '处理中',
+  completed: '已完成',
+  rated: '已评价',
+  rejected: '已驳回',
+  cancelled: '已撤销',
+};
+
+/** Notifications are stored as kind + params and rendered when read, in the reader's language. */
+const RENDER: Record<NotificationKind, Record<Language, (p: P) => Text>> = {
+  work_order_dispatched: {
+    'zh-CN': (p) => ({
+      title: `新工单：${p.title}`,
+      body: `请尽快响应工单“${p.title}”（地点：${p.location}）`,
+    }),
+    en: (p) => ({
+      title: `New work order: ${p.title}`,
+      body: `Please respond to "${p.title}" at ${p.location}`,
+    }),
+  },
+  work_order_status: {
+    'zh-CN': (p) => ({
+      title: `工单进度：${p.title}`,
+      body: `您的工单“${p.title}”状态变为${STATUS_ZH[String(p.status)] ?? p.status}${p.note ? `：${p.note}` : ''}`,
+    }),
+    en: (p) => ({
+      title: `Work order update: ${p.title}`,
+      body: `Your work order "${p.title}" is now ${p.status}${p.note ? `: ${p.note}` : ''}`,
+    }),
+  },
+  work_order_escalated: {
+    'zh-CN': (p) => ({
+      title: `工单超时升级：${p.title}`,
+      body: `工单“${p.title}”超过响应时限仍未响应，已升级至${p.level === 1 ? '班组长' : '社区管理人员'}，请立即处置`,
+    }),
+    en: (p) => ({
+      title: `Escalated: ${p.title}`,
+      body: `"${p.title}" passed its response deadline unacknowledged and was escalated to the ${
+        p.level === 1 ? 'team lead' : 'manager'
+      }`,
+    }),
+  },
+  work_order_rated: {
+    'zh-CN': (p) => ({
+      title: `工单已评价：${p.title}`,
+      body: `居民评价 ${p.rating} 星${p.comment ? `：${p.comment}` : ''}`,
+    }),
+    en: (p) => ({
+      title: `Rated: ${p.title}`,
+      body: `The reporter rated it ${p.rating}/5${p.comment ? `: ${p.comment}` : ''}`,
+    }),
+  },
+};
+
+export function renderNotification(kind: string, params: P, lang: Language): Text {
+  const render = RENDER[kind as NotificationKind];
+  return render ? render[lang](params) : { title: kind, body: '' };
+}
