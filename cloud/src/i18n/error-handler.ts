@@ -55,6 +55,11 @@ function localize(err: FastifyError | ApiError, request: FastifyRequest): Locali
   if (err instanceof ApiError && (err.code === 'unauthenticated' || err.code === 'forbidden')) {
     return new LocalizedError(err.statusCode, err.code, { original: err.message });
   }
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const maxMb = Math.round(((request.routeOptions.bodyLimit ?? 0) / 2 ** 20) * 10) / 10;
+    const photo = request.routeOptions.url?.endsWith('/photos') === true;
+    return new LocalizedError(413, photo ? 'photo_too_large' : 'body_too_large', { maxMb });
+  }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return new LocalizedError(415, 'unsupported_media_type', { type: request.headers['content-type'] });
   }

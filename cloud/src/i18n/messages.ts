@@ -54,6 +54,10 @@ export const MESSAGES: Record<string, Record<Language, Render>> = {
     en: (p) => String(p.original ?? 'your role may not do this'),
   },
   internal_error: { 'zh-CN': () => '服务器内部错误', en: () => 'Internal server error' },
+  body_too_large: {
+    'zh-CN': (p) => `请求内容过大，不能超过 ${p.maxMb} MB`,
+    en: (p) => `request body too large: at most ${p.maxMb} MB`,
+  },
   unsupported_media_type: {
     'zh-CN': (p) => `不支持的内容类型 ${p.type}`,
     en: (p) => `unsupported content type ${p.type}`,
