@@ -20,6 +20,16 @@ import { PointsRepository } from './points.repository.js';
 
 const DAY = 86_400_000;
 
+let sequence = 0;
+/**
+ * Ledger ids sort in the order entries were written (time, then a process counter), so the public
+ * ledger lists same-millisecond entries in order and balance_after reads as a running total.
+ */
+export function ledgerId(now: number): string {
+  sequence = (sequence + 1) % 36 ** 4;
+  return `${now.toString(36).padStart(9, '0')}${sequence.toString(36).padStart(4, '0')}-${randomUUID()}`;
+}
+
 type Db = Kysely<LinliDatabase>;
 type Account = Selectable<PointsAccountsTable>;
 
@@ -233,13 +243,14 @@ export class PointsService {
   ): Promise<WriteResult> {
     try {
       return await this.store.db.transaction().execute(async (trx) => {
+        const account = await this.repo.lockAccount(trx, accountId, this.clock.now());
+        // Read after the lock: entries of one account get non-decreasing times.
         const now = this.clock.now();
-        const account = await this.repo.lockAccount(trx, accountId, now);
         const prior = await this.repo.byKey(key, trx);
         if (prior) return { entry: this.sameCause(prior, accountId, cause), replayed: true };
         const draft = await decide(trx, account);
         const entry: LedgerEntry = {
-          id: this.newId(),
+          id: ledgerId(now),
           accountId,
           kind: draft.kind,
           amount: draft.amount,
