@@ -2,8 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, type Backend } from '../relational/harness.js';
 import { type Caller, caller, type GovHarness, startGovHarness, user } from '../work-orders/harness.js';
 
-const DAY = 86_400_000;
-
 describe.each(BACKENDS.map((make) => [make().name, make] as const))('points API on %s', (_name, make) => {
   let backend: Backend;
   let h: GovHarness;
