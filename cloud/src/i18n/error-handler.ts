@@ -35,7 +35,10 @@ function validationRefusal(err: FastifyError, request: FastifyRequest): Localize
   const issue = err.validation![0]!;
   const context = err.validationContext ?? 'body';
   const emptyString = issue.keyword === 'minLength' && (issue.params as { limit?: number }).limit === 1;
-  if (issue.keyword === 'required' || emptyString) {
+  // No body at all: every required field is missing.
+  const noBody =
+    issue.keyword === 'type' && issue.instancePath === '' && context === 'body' && request.body == null;
+  if (issue.keyword === 'required' || emptyString || noBody) {
     const fields = missingFields(request, context, issue);
     return new LocalizedError(400, 'missing_fields', { fields }, { fields, in: context });
   }

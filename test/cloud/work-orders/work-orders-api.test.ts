@@ -99,6 +99,21 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         { 'accept-language': 'en-US,en;q=0.9' },
       );
       expect(en.json()).toMatchObject({ error: 'missing_fields', message: 'missing required fields: title' });
+      const noBody = await h.app.inject({
+        method: 'POST',
+        url: '/api/work-orders',
+        headers: resident.headers,
+      });
+      expect(noBody.json()).toMatchObject({
+        error: 'missing_fields',
+        details: { fields: ['title', 'description', 'location', 'category'] },
+      });
+      const anonymous = await call('POST', '/api/work-orders', undefined, ORDER);
+      expect(anonymous.statusCode).toBe(401);
+      expect(anonymous.json()).toEqual({
+        error: 'unauthenticated',
+        message: '未登录或登录已过期，请重新登录',
+      });
       const badCategory = await call(
         'POST',
         '/api/work-orders',
@@ -135,7 +150,12 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       expect(dispatched.json().sla.acknowledgedAt).toBeNull();
 
       h.clock.advance(60_000);
-      const started = await call('POST', `/api/work-orders/${order.id}/start`, plumber, {});
+      // No body at all is fine for a move whose fields are all optional.
+      const started = await h.app.inject({
+        method: 'POST',
+        url: `/api/work-orders/${order.id}/start`,
+        headers: plumber.headers,
+      });
       expect(started.json()).toMatchObject({ status: 'in_progress', assigneeId: plumber.id });
       expect(started.json().sla.acknowledgedAt).toBe(h.clock.now());
 
@@ -325,6 +345,12 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       expect((await call('GET', `/api/work-orders?reporterId=${reporter.id}`, outsider)).json().total).toBe(
         0,
       );
+      const gridId = (await h.registry.sites.createGrid(`西湖网格-${_name}`)).id;
+      const gridOrder = await create(reporter, { ...ORDER, gridId });
+      const inGrid = await call('GET', `/api/work-orders?gridId=${gridId}`, manager);
+      expect(inGrid.json().items.map((o: { id: string }) => o.id)).toEqual([gridOrder.id]);
+      const ghostGrid = await call('POST', '/api/work-orders', reporter, { ...ORDER, gridId: 'ghost' });
+      expect(ghostGrid.json()).toEqual({ error: 'unknown_grid', message: '网格 ghost 不存在' });
       const bad = await call('GET', '/api/work-orders?pageSize=1000', manager);
       expect(bad.statusCode).toBe(400);
     });

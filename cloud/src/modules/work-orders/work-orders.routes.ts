@@ -80,6 +80,10 @@ export const workOrdersRoutes: FastifyPluginAsyncTypebox<{
   );
 
   const move = { tags, security, params: IdParams, response: { 200: WorkOrderOut } };
+  // For moves whose body is all optional: no body at all means an empty one.
+  const emptyBody = async (request: { body: unknown }) => {
+    request.body ??= {};
+  };
   const illegal = `An illegal move → 409 illegal_transition with details.current and details.allowed. ${refusals}`;
   app.post(
     '/api/work-orders/:id/dispatch',
@@ -98,19 +102,21 @@ export const workOrdersRoutes: FastifyPluginAsyncTypebox<{
     '/api/work-orders/:id/start',
     {
       preHandler: guard.require(...WORKERS),
+      preValidation: emptyBody,
       schema: {
         ...move,
         summary: 'Acknowledge and start work (stops the SLA clock)',
         description: illegal,
-        body: Type.Optional(NoteBody),
+        body: NoteBody,
       },
     },
-    (request) => workOrders.start(me(request), request.params.id, request.body?.note),
+    (request) => workOrders.start(me(request), request.params.id, request.body.note),
   );
   app.post(
     '/api/work-orders/:id/complete',
     {
       preHandler: guard.require(...WORKERS),
+      preValidation: emptyBody,
       schema: {
         ...move,
         summary: 'Complete, with a note and (volunteers) the hours served',
@@ -158,13 +164,14 @@ export const workOrdersRoutes: FastifyPluginAsyncTypebox<{
     '/api/work-orders/:id/confirm-valid',
     {
       preHandler: guard.require('manager'),
+      preValidation: emptyBody,
       schema: {
         ...move,
         summary: "Confirm a resident's report valid or accept a suggestion (awards points once)",
-        body: Type.Optional(NoteBody),
+        body: NoteBody,
       },
     },
-    (request) => workOrders.confirmValid(me(request), request.params.id, request.body?.note),
+    (request) => workOrders.confirmValid(me(request), request.params.id, request.body.note),
   );
 
   app.get(
