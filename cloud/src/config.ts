@@ -33,6 +33,14 @@ export const CloudConfig = Type.Object({
   }),
   /** Broker URL handed to gateways at provisioning; unset = the URL the cloud itself uses. */
   publicMqttUrl: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?|tcp)://' })),
+  /** External Mosquitto: files to keep in step with the credential registry, and its pid file for SIGHUP. */
+  mosquittoFiles: Type.Optional(
+    Type.Object({
+      passwordFile: Type.String({ minLength: 1 }),
+      aclFile: Type.String({ minLength: 1 }),
+      pidFile: Type.Optional(Type.String({ minLength: 1 })),
+    }),
+  ),
   influx: Type.Optional(
     Type.Object({
       url: Type.String({ pattern: '^https?://' }),
@@ -62,6 +70,8 @@ const ENV_NAMES: Record<string, string> = {
   '/auth/jwtSecret': 'JWT_SECRET',
   '/auth/adminPassword': 'LINLI_ADMIN_PASSWORD',
   '/publicMqttUrl': 'LINLI_PUBLIC_MQTT_URL',
+  '/mosquittoFiles/passwordFile': 'MOSQUITTO_PASSWORD_FILE',
+  '/mosquittoFiles/aclFile': 'MOSQUITTO_ACL_FILE',
   '/influx/url': 'INFLUX_URL',
   '/influx/database': 'INFLUX_DB',
 };
@@ -91,6 +101,14 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConf
       adminPassword: env.LINLI_ADMIN_PASSWORD || undefined,
     },
     publicMqttUrl: env.LINLI_PUBLIC_MQTT_URL || undefined,
+    mosquittoFiles:
+      env.MOSQUITTO_PASSWORD_FILE || env.MOSQUITTO_ACL_FILE
+        ? {
+            passwordFile: env.MOSQUITTO_PASSWORD_FILE ?? '',
+            aclFile: env.MOSQUITTO_ACL_FILE ?? '',
+            pidFile: env.MOSQUITTO_PID_FILE || undefined,
+          }
+        : undefined,
     influx: env.INFLUX_URL
       ? {
           url: env.INFLUX_URL,

@@ -20,6 +20,7 @@ import {
 import { DeadLetterStore } from './modules/ingest/dead-letters.js';
 import { IngestService } from './modules/ingest/ingest.service.js';
 import { Spool } from './modules/ingest/spool.js';
+import { mosquittoSync } from './modules/provisioning/mosquitto-sync.js';
 import { type RunningRegistry, startRegistry } from './modules/registry/start-registry.js';
 import { systemClock } from './ports/clock.js';
 import type { TimeseriesStore } from './ports/timeseries-store.js';
@@ -91,6 +92,20 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     registry.module.registry.recordSeenDevice(gatewayId, deviceId),
   );
 
+  // An external Mosquitto learns gateway credentials from generated files: write them before
+  // connecting (the cloud's own user is in them too), and again whenever credentials change.
+  const syncMosquitto = config.mosquittoFiles
+    ? mosquittoSync(
+        registry.module.provisioning,
+        { ...config.mosquittoFiles, ...(internalMqtt ? { internal: internalMqtt } : {}) },
+        logger,
+      )
+    : undefined;
+  if (syncMosquitto) {
+    await syncMosquitto();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // Mosquitto rereads the files asynchronously on SIGHUP
+  }
+
   let embedded: EmbeddedBroker | undefined;
   let external: Awaited<ReturnType<typeof startMqttIngest>> | undefined;
   if (config.mqtt.url) {
@@ -133,6 +148,7 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
         gatewayConfigRoutes(gatewayConfig),
         governanceRoutes(governance),
       ],
+      ...(syncMosquitto ? { onCredentialsChanged: syncMosquitto } : {}),
       store: registry.store,
     },
     brokerHealthy: () => (external ? external.client.connected : embedded !== undefined),
