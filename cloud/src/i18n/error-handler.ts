@@ -63,6 +63,9 @@ function localize(err: FastifyError | ApiError, request: FastifyRequest): Locali
     const photo = request.routeOptions.url?.endsWith('/photos') === true;
     return new LocalizedError(413, photo ? 'photo_too_large' : 'body_too_large', { maxMb });
   }
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return new LocalizedError(400, 'invalid_json');
+  }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return new LocalizedError(415, 'unsupported_media_type', { type: request.headers['content-type'] });
   }

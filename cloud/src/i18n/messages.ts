@@ -54,6 +54,10 @@ export const MESSAGES: Record<string, Record<Language, Render>> = {
     en: (p) => String(p.original ?? 'your role may not do this'),
   },
   internal_error: { 'zh-CN': () => '服务器内部错误', en: () => 'Internal server error' },
+  invalid_json: {
+    'zh-CN': () => '请求体不是有效的 JSON',
+    en: () => 'the request body is not valid JSON',
+  },
   body_too_large: {
     'zh-CN': (p) => `请求内容过大，不能超过 ${p.maxMb} MB`,
     en: (p) => `request body too large: at most ${p.maxMb} MB`,

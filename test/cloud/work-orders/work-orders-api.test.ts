@@ -108,6 +108,13 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         error: 'missing_fields',
         details: { fields: ['title', 'description', 'location', 'category'] },
       });
+      const broken = await h.app.inject({
+        method: 'POST',
+        url: '/api/work-orders',
+        headers: { ...resident.headers, 'content-type': 'application/json', 'accept-language': 'en' },
+        payload: '{"title": ',
+      });
+      expect(broken.json()).toEqual({ error: 'invalid_json', message: 'the request body is not valid JSON' });
       const anonymous = await call('POST', '/api/work-orders', undefined, ORDER);
       expect(anonymous.statusCode).toBe(401);
       expect(anonymous.json()).toEqual({
