@@ -2,7 +2,7 @@
  * Independent feasibility checker. It shares no code with the search (only routesCost), so a bug
  * in the solver's incremental bookkeeping cannot hide itself: benchmarks and tests trust this.
  */
-import { type CvrpInstance, routesCost } from './instance.js';
+import { type CvrpInstance, isOptional, routesCost, skippedCost } from './instance.js';
 
 export interface CheckResult {
   feasible: boolean;
@@ -12,6 +12,9 @@ export interface CheckResult {
   cost: number;
   /** Number of non-empty routes. */
   routeCount: number;
+  /** Optional customers left out, and what that costs (skip penalties). */
+  skipped: number[];
+  skippedCost: number;
 }
 
 const EPS = 1e-9;
@@ -41,12 +44,24 @@ export function checkSolution(inst: CvrpInstance, routes: readonly (readonly num
       }
     }
   });
-  for (let c = 1; c <= inst.n; c++) if (!seen[c]) errors.push(`customer ${c} not visited`);
+  const skipped: number[] = [];
+  for (let c = 1; c <= inst.n; c++) {
+    if (seen[c]) continue;
+    if (isOptional(inst, c)) skipped.push(c);
+    else errors.push(`customer ${c} not visited`);
+  }
   const fleet = inst.fleet;
   if (fleet.kind === 'exact' && routeCount !== fleet.count) {
     errors.push(`uses ${routeCount} routes, exactly ${fleet.count} required`);
   } else if (fleet.kind === 'max' && routeCount > fleet.count) {
     errors.push(`uses ${routeCount} routes, at most ${fleet.count} allowed`);
   }
-  return { feasible: errors.length === 0, errors, cost: routesCost(inst, routes), routeCount };
+  return {
+    feasible: errors.length === 0,
+    errors,
+    cost: routesCost(inst, routes),
+    routeCount,
+    skipped,
+    skippedCost: skippedCost(inst, routes),
+  };
 }

@@ -13,7 +13,9 @@ export {
   euc2dMatrix,
   type Fleet,
   type InstanceInput,
+  isOptional,
   routesCost,
+  skippedCost,
 } from './instance.js';
 export {
   formatSol,

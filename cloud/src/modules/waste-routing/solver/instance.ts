@@ -6,6 +6,8 @@
  * lookup is far cheaper than calling a distance function. The waste-routing module can fill the
  * matrix from road-network travel distances; the benchmarks fill it from coordinates.
  *
+ * Optional customers (prize-collecting) carry a finite skip penalty; see `skip`.
+ *
  * Extensibility: per-customer service times and a max route duration would be added as further
  * optional fields here and checked in check.ts; the search already keeps per-route distance, so a
  * max route length is handled today (`maxRouteDistance`).
@@ -34,6 +36,12 @@ export interface CvrpInstance {
   readonly maxRouteDistance?: number;
   /** Optional coordinates, only for display/debugging. */
   readonly coords?: Float64Array;
+  /**
+   * Prize-collecting: skip[c] is what leaving customer c unvisited costs (same unit as dist);
+   * +Infinity (or no array) makes c mandatory. An optional customer is served only when serving
+   * it costs less than skipping it, i.e. when it lies (almost) on the way.
+   */
+  readonly skip?: Float64Array;
 }
 
 export interface InstanceInput {
@@ -46,6 +54,8 @@ export interface InstanceInput {
   fleet?: Fleet;
   maxRouteDistance?: number;
   coords?: Float64Array;
+  /** Cost of not serving each customer (length n+1, index 0 ignored); omitted or +Infinity = mandatory. */
+  skipPenalty?: ArrayLike<number>;
 }
 
 /** Validates the input and builds the matrix form the solver uses. */
@@ -73,6 +83,17 @@ export function createInstance(input: InstanceInput): CvrpInstance {
   }
   const fleet = input.fleet ?? { kind: 'unlimited' };
   if (fleet.kind !== 'unlimited' && !(fleet.count >= 1)) throw new Error('fleet count must be >= 1');
+  let skip: Float64Array | undefined;
+  if (input.skipPenalty !== undefined) {
+    if (input.skipPenalty.length !== size)
+      throw new Error(`skipPenalty has ${input.skipPenalty.length} entries, expected ${size}`);
+    skip = Float64Array.from(input.skipPenalty);
+    skip[0] = Number.POSITIVE_INFINITY;
+    for (let i = 1; i <= n; i++)
+      if (!(skip[i]! >= 0)) throw new Error(`customer ${i} has invalid skip penalty ${skip[i]}`);
+    // All mandatory: drop the array so the CVRP hot paths stay exactly as they were.
+    if (skip.every((v) => v === Number.POSITIVE_INFINITY)) skip = undefined;
+  }
   const inst: CvrpInstance = {
     name: input.name ?? 'instance',
     n,
@@ -82,6 +103,7 @@ export function createInstance(input: InstanceInput): CvrpInstance {
     fleet,
     ...(input.maxRouteDistance !== undefined ? { maxRouteDistance: input.maxRouteDistance } : {}),
     ...(input.coords !== undefined ? { coords: input.coords } : {}),
+    ...(skip !== undefined ? { skip } : {}),
   };
   return inst;
 }
@@ -118,4 +140,20 @@ export function routesCost(inst: CvrpInstance, routes: readonly (readonly number
     if (r.length > 0) total += inst.dist[prev * size]!;
   }
   return total;
+}
+
+/** Whether customer c may be left out (finite skip penalty). */
+export function isOptional(inst: CvrpInstance, c: number): boolean {
+  return inst.skip !== undefined && inst.skip[c]! < Number.POSITIVE_INFINITY;
+}
+
+/** Total skip penalty of the optional customers the routes leave out. */
+export function skippedCost(inst: CvrpInstance, routes: readonly (readonly number[])[]): number {
+  if (!inst.skip) return 0;
+  const seen = new Uint8Array(inst.n + 1);
+  for (const r of routes) for (const c of r) seen[c] = 1;
+  let s = 0;
+  for (let c = 1; c <= inst.n; c++)
+    if (!seen[c] && inst.skip[c]! < Number.POSITIVE_INFINITY) s += inst.skip[c]!;
+  return s;
 }

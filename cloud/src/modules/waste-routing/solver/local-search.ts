@@ -65,6 +65,7 @@ export class LocalSearch {
       this.size--;
       this.inQueue[u] = 0;
       if (s.routeOf[u]! < 0) continue;
+      if (s.inst.skip && this.tryDrop(s, pen, u)) continue;
       for (let i = 0; i < K; i++) {
         const v = adj[u * w + i]!;
         if (s.routeOf[v]! < 0) continue;
@@ -76,6 +77,33 @@ export class LocalSearch {
       }
     }
     s.compact();
+  }
+
+  /**
+   * Prize-collecting: leaves an optional customer out when its detour (plus any penalty it
+   * causes) costs more than skipping it. Re-insertion is the ruin-and-recreate step's job.
+   */
+  private tryDrop(s: Solution, pen: Penalty, u: number): boolean {
+    const skip = s.inst.skip![u]!;
+    if (skip === Number.POSITIVE_INFINITY) return false;
+    const d = s.inst.dist;
+    const N = s.N;
+    const r = s.routeOf[u]!;
+    const arr = s.routes[r]!;
+    const p = s.posOf[u]!;
+    const L = s.len[r]!;
+    const prev = p > 0 ? arr[p - 1]! : 0;
+    const next = p + 1 < L ? arr[p + 1]! : 0;
+    const dd = d[prev * N + next]! - d[prev * N + u]! - d[u * N + next]!;
+    const delta = skip + dd + this.dPen(s, pen, r, s.load[r]! - s.inst.demand[u]!, s.rdist[r]! + dd, L - 1);
+    if (!(delta < -EPS)) return false;
+    this.pushRouteAround(s, r, p);
+    arr.copyWithin(p, p + 1, L);
+    s.len[r] = L - 1;
+    s.routeOf[u] = -1;
+    s.updateRoute(r);
+    this.moves++;
+    return true;
   }
 
   /** Penalty change of route r when its load/length become (load, dist). */

@@ -82,8 +82,8 @@ export class RuinRecreate {
     this.nRemoved = 0;
     this.nTouched = 0;
     const nonEmpty = s.nonEmptyRoutes();
-    if (nonEmpty === 0) return;
-    const avgCard = n / nonEmpty;
+    if (nonEmpty === 0 && !s.inst.skip) return;
+    const avgCard = n / Math.max(1, nonEmpty);
     const lsMax = Math.min(P.maxString, avgCard);
     const ksMax = (4 * P.avgRemoved) / (1 + lsMax) - 1;
     const ks = Math.floor(rng.next() * ksMax) + 1;
@@ -93,7 +93,12 @@ export class RuinRecreate {
     for (let i = -1; i < w && this.nTouched < ks; i++) {
       const c = i < 0 ? seed : adj[seed * w + i]!;
       const r = s.routeOf[c]!;
-      if (r < 0 || this.routeMark[r] === stamp || this.mark[c] === stamp) continue;
+      if (r < 0) {
+        // An optional customer left out: reconsider it when its neighbourhood is rebuilt.
+        if (this.mark[c] !== stamp) this.take(c, stamp);
+        continue;
+      }
+      if (this.routeMark[r] === stamp || this.mark[c] === stamp) continue;
       this.routeMark[r] = stamp;
       this.touched[this.nTouched++] = r;
       const L = s.len[r]!;
@@ -236,6 +241,7 @@ export class RuinRecreate {
     const hard = !s.fixedSlots;
     const Q = inst.capacity;
     const maxD = inst.maxRouteDistance ?? Number.POSITIVE_INFINITY;
+    const skip = inst.skip;
     for (let i = 0; i < this.nRemoved; i++) {
       const c = this.removed[i]!;
       const qc = q[c]!;
@@ -274,11 +280,16 @@ export class RuinRecreate {
           }
         }
       }
+      const skipC = skip ? skip[c]! : Number.POSITIVE_INFINITY;
       if (bestR < 0) {
+        // A route of its own costs the round trip; an optional customer is left out instead
+        // when that is cheaper (or when the fleet is exhausted).
+        if (skipC <= d[c]! + d[cN]! || (skipC < Number.POSITIVE_INFINITY && s.nRoutes >= s.maxRoutes))
+          continue;
         bestR = s.openRoute();
         bestPos = 0;
         if (bestR < 0) throw new Error('no route available for insertion');
-      }
+      } else if (bestCost >= skipC) continue; // serving it costs more than skipping it
       const arr = s.routes[bestR]!;
       const L = s.len[bestR]!;
       arr.copyWithin(bestPos + 1, bestPos, L);

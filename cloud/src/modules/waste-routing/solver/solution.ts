@@ -168,6 +168,16 @@ export class Solution {
    * of O(n): the per-iteration full copy was ~15% of the run time.
    */
   syncFrom(o: Solution, dirty: Solution): void {
+    if (this.inst.skip) {
+      // With optional customers a customer may leave the routes altogether; it then sits in no
+      // route of `o`, so first forget the old contents of the routes about to be overwritten.
+      for (let i = 0; i < dirty.nDirty; i++) {
+        const r = dirty.dirtyList[i]!;
+        if (r >= this.nRoutes) continue;
+        const arr = this.routes[r]!;
+        for (let j = 0; j < this.len[r]!; j++) this.routeOf[arr[j]!] = -1;
+      }
+    }
     this.nRoutes = o.nRoutes;
     for (let i = 0; i < dirty.nDirty; i++) {
       const r = dirty.dirtyList[i]!;
@@ -213,9 +223,23 @@ export class Solution {
     return s;
   }
 
-  /** Distance plus constraint penalties: the objective the search minimises. */
-  penalized(p: Penalty): number {
+  /** Skip penalties of the optional customers left out (0 without optional customers). */
+  skippedCost(): number {
+    const skip = this.inst.skip;
+    if (!skip) return 0;
     let s = 0;
+    for (let c = 1; c < this.N; c++) if (this.routeOf[c]! < 0) s += skip[c]!;
+    return s;
+  }
+
+  /** Distance plus skip penalties: the objective of a feasible solution. */
+  objective(): number {
+    return this.distance() + this.skippedCost();
+  }
+
+  /** Distance plus constraint and skip penalties: the objective the search minimises. */
+  penalized(p: Penalty): number {
+    let s = this.skippedCost();
     for (let r = 0; r < this.nRoutes; r++)
       s += this.rdist[r]! + p.of(this.load[r]!, this.rdist[r]!, this.len[r]!);
     return s;

@@ -53,7 +53,7 @@ export interface SolveOptions {
   maxIterations?: number;
   /** PRNG seed (default 1). */
   seed?: number;
-  /** Called when the best feasible cost improves. */
+  /** Called when the best feasible objective (distance + skip penalties) improves. */
   onProgress?: (bestCost: number, elapsedMs: number, iteration: number) => void;
   /** Warm start, e.g. yesterday's plan (customers not listed are inserted greedily). */
   initialRoutes?: readonly (readonly number[])[];
@@ -65,6 +65,10 @@ export interface SolveResult {
   routes: number[][];
   /** Total distance of `routes`. */
   cost: number;
+  /** Optional customers left out (prize-collecting); empty without optional customers. */
+  skipped: number[];
+  /** cost plus the skip penalties of `skipped`: what the search minimised. */
+  objective: number;
   /** False when no solution satisfying every constraint was found in the budget. */
   feasible: boolean;
   iterations: number;
@@ -121,11 +125,16 @@ export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult 
   ls.run(cur, pen);
   if (cur.isFeasible()) {
     best.copyFrom(cur);
-    bestCost = cur.distance();
+    bestCost = cur.objective();
     opts.onProgress?.(bestCost, performance.now() - t0, 0);
   }
   let curCost = cur.penalized(pen);
-  const avgEdge = cur.distance() / (n + Math.max(1, cur.nonEmptyRoutes()));
+  let routed = 0;
+  for (let c = 1; c <= n; c++) if (cur.routeOf[c]! >= 0) routed++;
+  // Scale of the temperature; when every customer is optional and none was worth serving yet,
+  // fall back to a tenth of the longest edge rather than a zero (frozen) temperature.
+  const avgEdge =
+    routed > 0 ? cur.distance() / (routed + Math.max(1, cur.nonEmptyRoutes())) : Math.max(1e-9, maxEdge / 10);
   const T0 = P.startTemp * avgEdge;
   const Tf = P.endTemp * avgEdge;
   const ratio = Tf / T0;
@@ -159,7 +168,7 @@ export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult 
     const feasible = cand.isFeasible();
     if (feasible) {
       feasibleCount++;
-      const dist = cand.distance();
+      const dist = cand.objective();
       if (dist < bestCost - 1e-9) {
         bestCost = dist;
         best.copyFrom(cand);
@@ -185,9 +194,13 @@ export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult 
   }
 
   const out = bestCost < Number.POSITIVE_INFINITY ? best : cur;
+  const skipped: number[] = [];
+  if (inst.skip) for (let c = 1; c <= n; c++) if (out.routeOf[c]! < 0) skipped.push(c);
   return {
     routes: out.toRoutes(),
     cost: out.distance(),
+    skipped,
+    objective: out.objective(),
     feasible: bestCost < Number.POSITIVE_INFINITY,
     iterations: it,
     elapsedMs: performance.now() - t0,

@@ -1,0 +1,71 @@
+/**
+ * Drives a truck's route through the simulated bins: what actually happens, as opposed to what was
+ * planned. The truck goes to each bin in order, finds its real level, and when the next bin's waste
+ * does not fit it first unloads at the dump (an extra trip the plan did not foresee). Both the
+ * optimised plan and the fixed round are executed by this same function, so their km compare fairly.
+ */
+import type { Travel } from '../../cloud/src/modules/waste-routing/geo.js';
+import type { SimBin } from './waste-community.js';
+
+export interface Execution {
+  distanceM: number;
+  minutes: number;
+  collected: number;
+  extraDumpTrips: number;
+}
+
+export interface ExecuteOptions {
+  travel: Travel;
+  /** Index of each bin in the travel matrix (0 = dump, size - 1 = depot). */
+  nodeOf: Map<string, number>;
+  bins: Map<string, SimBin>;
+  binLiters: number;
+  capacityLiters: number;
+  serviceMinutes: number;
+  dumpMinutes: number;
+}
+
+/** `sequence`: bin ids and 'dump' markers in driving order, starting and ending at the depot. */
+export function executeRoute(sequence: readonly string[], start: number, o: ExecuteOptions): Execution {
+  const N = o.travel.size;
+  const depot = N - 1;
+  let at = depot;
+  let t = start;
+  let dist = 0;
+  let load = 0;
+  let collected = 0;
+  let extra = 0;
+  const go = (to: number) => {
+    dist += o.travel.dist[at * N + to]!;
+    t += o.travel.time[at * N + to]! * 1000;
+    at = to;
+  };
+  const unload = () => {
+    go(0);
+    t += o.dumpMinutes * 60_000;
+    load = 0;
+  };
+  for (const step of sequence) {
+    if (step === 'dump') {
+      if (load > 0) unload();
+      continue;
+    }
+    const bin = o.bins.get(step)!;
+    const node = o.nodeOf.get(step)!;
+    // Look ahead at the level on arrival: the crew sees a full truck before driving to the bin.
+    const arrive = t + o.travel.time[at * N + node]! * 1000;
+    const volume = (Math.min(100, bin.advance(arrive)) / 100) * o.binLiters;
+    if (load + volume > o.capacityLiters + 1e-9 && load > 0) {
+      unload();
+      extra++;
+    }
+    go(node);
+    bin.collect(t);
+    load += volume;
+    collected++;
+    t += o.serviceMinutes * 60_000;
+  }
+  if (load > 0) unload();
+  go(depot);
+  return { distanceM: dist, minutes: (t - start) / 60_000, collected, extraDumpTrips: extra };
+}

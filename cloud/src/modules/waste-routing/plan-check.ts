@@ -1,0 +1,60 @@
+/**
+ * Independent feasibility check of a round's plan (shares no code with the planner): every
+ * mandatory bin exactly once, no bin twice, each trip's load within capacity and closed by a dump
+ * visit, each truck back at the depot within its shift, and the distance recomputed.
+ */
+import type { Travel } from './geo.js';
+import type { Plan, PlanRequest } from './planner.js';
+
+export interface PlanCheck {
+  feasible: boolean;
+  errors: string[];
+  distanceM: number;
+}
+
+export function checkPlan(req: PlanRequest, plan: Plan, travel: Travel): PlanCheck {
+  const errors: string[] = [];
+  const N = travel.size;
+  const index = new Map(req.stops.map((s, i) => [s.binId, i + 1]));
+  const seen = new Map<string, number>();
+  let total = 0;
+  if (plan.trucks.length > req.fleet.vehicleIds.length) errors.push(`uses ${plan.trucks.length} trucks`);
+  for (const truck of plan.trucks) {
+    let at = N - 1;
+    let load = 0;
+    let dist = 0;
+    let open = false;
+    for (const v of truck.visits) {
+      const node = v.kind === 'bin' ? index.get(v.binId ?? '') : v.kind === 'dump' ? 0 : N - 1;
+      if (node === undefined) {
+        errors.push(`${truck.vehicleId}: unknown bin ${v.binId}`);
+        continue;
+      }
+      dist += travel.dist[at * N + node]!;
+      at = node;
+      if (v.kind === 'bin') {
+        seen.set(v.binId!, (seen.get(v.binId!) ?? 0) + 1);
+        load += Math.min(req.fleet.capacityLiters, req.stops[node - 1]!.volumeLiters);
+        open = true;
+        if (load > req.fleet.capacityLiters + 1e-6)
+          errors.push(`${truck.vehicleId}: load ${load} L over capacity at ${v.binId}`);
+      } else if (v.kind === 'dump') {
+        load = 0;
+        open = false;
+      } else if (open) errors.push(`${truck.vehicleId}: returns to the depot loaded`);
+    }
+    if (at !== N - 1) errors.push(`${truck.vehicleId}: does not end at the depot`);
+    const minutes = truck.visits.length > 0 ? (truck.visits.at(-1)!.arrivalAt - req.startAt) / 60_000 : 0;
+    if (minutes > req.fleet.shiftMinutes + 1e-6)
+      errors.push(
+        `${truck.vehicleId}: ${minutes.toFixed(1)} min exceeds the ${req.fleet.shiftMinutes} min shift`,
+      );
+    total += dist;
+  }
+  for (const s of req.stops) {
+    const k = seen.get(s.binId) ?? 0;
+    if (k > 1) errors.push(`bin ${s.binId} visited ${k} times`);
+    if (k === 0 && s.prizeM === undefined) errors.push(`mandatory bin ${s.binId} not visited`);
+  }
+  return { feasible: errors.length === 0, errors, distanceM: total };
+}

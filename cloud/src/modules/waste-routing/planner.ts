@@ -1,0 +1,278 @@
+/**
+ * One round's plan (pure): bins in, truck routes with dump trips and arrival times out.
+ *
+ * Multi-trip model. A truck leaves the depot, collects until full, unloads at the dump, goes out
+ * again, and after its last unloading returns to the depot. The solver's depot is the *dump*, so
+ * each solver route is one trip dump -> bins -> dump with the truck's capacity; the number of
+ * trips is free. Trips are then packed into trucks (first-fit decreasing on duration against the
+ * shift length): since dump -> next bin is never longer than dump -> depot -> next bin (triangle
+ * inequality), fewer trucks doing more trips drive fewer km, so the packing fills shifts first.
+ * A truck's first trip starts at the depot instead of the dump; we pick for it the trip and
+ * direction that gain most from that. When depot and dump are the same place this is exact; when
+ * they are apart the first-trip start is optimised after the search rather than during it.
+ *
+ * The solver assumes symmetric distances; a road matrix is symmetrised for the search and each
+ * trip is then driven in whichever direction the real (asymmetric) matrix makes shorter.
+ */
+import { buildTravel, type GeoPoint, type RoadMatrix, type Travel } from './geo.js';
+import { createInstance, solve } from './solver/index.js';
+
+export interface FleetConfig {
+  depot: GeoPoint;
+  dump: GeoPoint;
+  vehicleIds: readonly string[];
+  /** Loose waste a truck takes before it must unload, litres. */
+  capacityLiters: number;
+  shiftMinutes: number;
+  speedKmh: number;
+  /** Road km per straight-line km when no road matrix is given. */
+  detourFactor: number;
+  /** Minutes at each bin (positioning, lifting, emptying). */
+  serviceMinutes: number;
+  /** Minutes to unload at the dump. */
+  dumpMinutes: number;
+}
+
+export interface StopInput {
+  binId: string;
+  at: GeoPoint;
+  volumeLiters: number;
+  forecastPct: number;
+  /** Skip penalty in metres for an optional bin; undefined: mandatory. */
+  prizeM?: number;
+}
+
+export interface PlanRequest {
+  stops: readonly StopInput[];
+  fleet: FleetConfig;
+  /** When the trucks leave the depot (ms). */
+  startAt: number;
+  road?: RoadMatrix;
+  timeLimitMs?: number;
+  maxIterations?: number;
+  seed?: number;
+  onProgress?: (bestObjective: number, elapsedMs: number, iteration: number) => void;
+  /** Warm start: trips as bin id lists (e.g. the pending part of the current plan). */
+  initialTrips?: readonly (readonly string[])[];
+}
+
+export interface PlannedVisit {
+  kind: 'bin' | 'dump' | 'depot';
+  binId?: string;
+  /** Trip number within the truck's day (0-based); dump visits close a trip. */
+  trip: number;
+  arrivalAt: number;
+  forecastPct?: number;
+  /** Load on board after this visit. */
+  loadLiters: number;
+}
+
+export interface TruckRoute {
+  vehicleId: string;
+  visits: PlannedVisit[];
+  distanceM: number;
+  durationMin: number;
+  /** Minutes beyond the shift (0 when it fits): more work than the fleet's shifts hold. */
+  overShiftMin: number;
+}
+
+export interface Plan {
+  trucks: TruckRoute[];
+  /** Optional bins the solver found not worth the detour. */
+  skipped: string[];
+  distanceM: number;
+  iterations: number;
+  elapsedMs: number;
+}
+
+/** Node layout of the travel matrices: 0 = dump, 1..n = stops, n + 1 = depot. */
+export function travelFor(req: Pick<PlanRequest, 'stops' | 'fleet' | 'road'>): Travel {
+  const points = [
+    { id: 'dump', at: req.fleet.dump },
+    ...req.stops.map((s) => ({ id: s.binId, at: s.at })),
+    { id: 'depot', at: req.fleet.depot },
+  ];
+  return buildTravel(points, req.fleet, req.road);
+}
+
+interface Trip {
+  nodes: number[];
+  load: number;
+  /** Minutes as a middle trip: dump -> bins -> dump, service and unloading included. */
+  minutes: number;
+}
+
+export function planRound(req: PlanRequest): Plan {
+  const { stops, fleet } = req;
+  const n = stops.length;
+  if (n === 0) return { trucks: [], skipped: [], distanceM: 0, iterations: 0, elapsedMs: 0 };
+  const tr = travelFor(req);
+  const trips = solveTrips(req, tr);
+  const routed = new Set(trips.routes.flat());
+  const skipped = stops.filter((_, i) => !routed.has(i + 1)).map((s) => s.binId);
+  const tripList = trips.routes.map((nodes) => orientTrip(nodes, tr, req));
+  const trucks = packTrips(tripList, tr, req).map((t, k) => driveTruck(fleet.vehicleIds[k]!, t, tr, req));
+  return {
+    trucks,
+    skipped,
+    distanceM: trucks.reduce((s, t) => s + t.distanceM, 0),
+    iterations: trips.iterations,
+    elapsedMs: trips.elapsedMs,
+  };
+}
+
+function solveTrips(req: PlanRequest, tr: Travel) {
+  const N = tr.size;
+  const cap = req.fleet.capacityLiters;
+  // Search matrix over dump + stops, symmetrised (see the file comment).
+  const sym = (i: number, j: number) => (tr.dist[i * N + j]! + tr.dist[j * N + i]!) / 2;
+  const demand = [0, ...req.stops.map((s) => Math.min(cap, Math.max(0, s.volumeLiters)))];
+  const skip = [Number.POSITIVE_INFINITY, ...req.stops.map((s) => s.prizeM ?? Number.POSITIVE_INFINITY)];
+  const inst = createInstance({
+    name: 'round',
+    distance: (i, j) => (i === j ? 0 : sym(i, j)),
+    demand,
+    capacity: cap,
+    fleet: { kind: 'unlimited' },
+    skipPenalty: skip,
+  });
+  const index = new Map(req.stops.map((s, i) => [s.binId, i + 1]));
+  const initialRoutes = req.initialTrips
+    ?.map((t) => t.map((id) => index.get(id)).filter((c): c is number => c !== undefined))
+    .filter((t) => t.length > 0);
+  return solve(inst, {
+    timeLimitMs: req.timeLimitMs ?? 2000,
+    ...(req.maxIterations !== undefined ? { maxIterations: req.maxIterations } : {}),
+    seed: req.seed ?? 1,
+    ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+    ...(initialRoutes && initialRoutes.length > 0 ? { initialRoutes } : {}),
+  });
+}
+
+function pathDist(tr: Travel, nodes: readonly number[], from: number, to: number): number {
+  let d = 0;
+  let prev = from;
+  for (const c of nodes) {
+    d += tr.dist[prev * tr.size + c]!;
+    prev = c;
+  }
+  return d + tr.dist[prev * tr.size + to]!;
+}
+
+function pathMinutes(
+  tr: Travel,
+  nodes: readonly number[],
+  from: number,
+  to: number,
+  req: PlanRequest,
+): number {
+  let s = 0;
+  let prev = from;
+  for (const c of nodes) {
+    s += tr.time[prev * tr.size + c]!;
+    prev = c;
+  }
+  s += tr.time[prev * tr.size + to]!;
+  return s / 60 + nodes.length * req.fleet.serviceMinutes + req.fleet.dumpMinutes;
+}
+
+/** Drives a trip in its shorter direction on the real matrix. */
+function orientTrip(nodes: number[], tr: Travel, req: PlanRequest): Trip {
+  const rev = [...nodes].reverse();
+  const best = pathDist(tr, rev, 0, 0) < pathDist(tr, nodes, 0, 0) - 1e-9 ? rev : nodes;
+  const load = best.reduce(
+    (s, c) => s + Math.min(req.fleet.capacityLiters, req.stops[c - 1]!.volumeLiters),
+    0,
+  );
+  return { nodes: best, load, minutes: pathMinutes(tr, best, 0, 0, req) };
+}
+
+/** First-fit decreasing of trips into shifts; returns each truck's trips, first trip first. */
+function packTrips(trips: Trip[], tr: Travel, req: PlanRequest): Trip[][] {
+  const depot = tr.size - 1;
+  const { shiftMinutes, vehicleIds } = req.fleet;
+  if (vehicleIds.length === 0) throw new Error('no vehicles');
+  // Depot -> dump and back bounds the difference between a truck's day and its middle trips.
+  const overhead = (tr.time[depot * tr.size]! + tr.time[depot]!) / 60;
+  const trucks: { trips: Trip[]; minutes: number }[] = [];
+  for (const trip of [...trips].sort((a, b) => b.minutes - a.minutes)) {
+    let home = trucks.find((t) => t.minutes + trip.minutes + overhead <= shiftMinutes);
+    if (!home && trucks.length < vehicleIds.length) {
+      home = { trips: [], minutes: 0 };
+      trucks.push(home);
+    }
+    // Every shift is full: the least loaded truck works over (reported as overShiftMin).
+    home ??= trucks.reduce((a, b) => (b.minutes < a.minutes ? b : a));
+    home.trips.push(trip);
+    home.minutes += trip.minutes;
+  }
+  return trucks.map((t) => chooseFirstTrip(t.trips, tr));
+}
+
+/** Puts first the trip (and direction) whose start gains most from leaving the depot instead of the dump. */
+function chooseFirstTrip(trips: Trip[], tr: Travel): Trip[] {
+  const N = tr.size;
+  const depot = N - 1;
+  let bestI = 0;
+  let bestRev = false;
+  let bestGain = Number.POSITIVE_INFINITY;
+  trips.forEach((t, i) => {
+    for (const rev of [false, true]) {
+      const nodes = rev ? [...t.nodes].reverse() : t.nodes;
+      const extra = pathDist(tr, nodes, depot, 0) - pathDist(tr, t.nodes, 0, 0);
+      if (extra < bestGain - 1e-9) {
+        bestGain = extra;
+        bestI = i;
+        bestRev = rev;
+      }
+    }
+  });
+  const first = trips[bestI]!;
+  const lead: Trip = bestRev ? { ...first, nodes: [...first.nodes].reverse() } : first;
+  return [lead, ...trips.filter((_, i) => i !== bestI)];
+}
+
+function driveTruck(vehicleId: string, trips: Trip[], tr: Travel, req: PlanRequest): TruckRoute {
+  const N = tr.size;
+  const depot = N - 1;
+  const { serviceMinutes, dumpMinutes, shiftMinutes } = req.fleet;
+  const visits: PlannedVisit[] = [];
+  let t = req.startAt;
+  let at = depot;
+  let dist = 0;
+  const go = (to: number) => {
+    dist += tr.dist[at * N + to]!;
+    t += tr.time[at * N + to]! * 1000;
+    at = to;
+  };
+  trips.forEach((trip, k) => {
+    let load = 0;
+    for (const c of trip.nodes) {
+      go(c);
+      const stop = req.stops[c - 1]!;
+      load += Math.min(req.fleet.capacityLiters, stop.volumeLiters);
+      visits.push({
+        kind: 'bin',
+        binId: stop.binId,
+        trip: k,
+        arrivalAt: Math.round(t),
+        forecastPct: stop.forecastPct,
+        loadLiters: load,
+      });
+      t += serviceMinutes * 60_000;
+    }
+    go(0);
+    visits.push({ kind: 'dump', trip: k, arrivalAt: Math.round(t), loadLiters: 0 });
+    t += dumpMinutes * 60_000;
+  });
+  go(depot);
+  visits.push({ kind: 'depot', trip: trips.length, arrivalAt: Math.round(t), loadLiters: 0 });
+  const durationMin = (t - req.startAt) / 60_000;
+  return {
+    vehicleId,
+    visits,
+    distanceM: dist,
+    durationMin,
+    overShiftMin: Math.max(0, durationMin - shiftMinutes),
+  };
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type FillSample,
+  forecastFill,
+  learnFillModel,
+} from '../../cloud/src/modules/waste-routing/forecast.js';
+import { selectBin } from '../../cloud/src/modules/waste-routing/selection.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+// Monday 2025-03-03 00:00 in UTC+8.
+const MONDAY = Date.UTC(2025, 2, 3) - 8 * HOUR;
+
+/**
+ * A synthetic bin: 2 points an hour from 06:00 to 22:00 local on weekdays, 4 on Saturdays and
+ * Sundays, nothing at night; emptied every day at 10:00 (the reading after shows the drop).
+ */
+function history(days: number): FillSample[] {
+  const out: FillSample[] = [];
+  let fill = 20;
+  for (let h = 0; h < days * 24; h++) {
+    const t = MONDAY + h * HOUR;
+    const local = new Date(t + 8 * HOUR);
+    const hour = local.getUTCHours();
+    const weekend = local.getUTCDay() === 0 || local.getUTCDay() === 6;
+    if (hour === 10) fill = 0;
+    out.push({ ts: t, fillPct: Math.round(fill * 10) / 10 });
+    if (hour >= 6 && hour < 22) fill += weekend ? 4 : 2;
+  }
+  return out;
+}
+
+describe('fill forecast', () => {
+  const model = learnFillModel(history(28));
+
+  it('learns the hourly shape and the weekday level, ignoring emptying drops', () => {
+    expect(model.hourRate[3]).toBeCloseTo(0, 6);
+    // Weekday hours: 2 / h; the weekday factor scales it, Saturday is twice a weekday.
+    const weekday = model.hourRate[12]! * model.dayFactor[3]!;
+    const saturday = model.hourRate[12]! * model.dayFactor[6]!;
+    expect(weekday).toBeCloseTo(2, 1);
+    expect(saturday).toBeCloseTo(4, 1);
+    // Had the drops been read as negative rates, the mean would be far below 16 * (5*2 + 2*4) / 7.
+    expect(model.dailyRate).toBeCloseTo((16 * (5 * 2 + 2 * 4)) / 7, 0);
+  });
+
+  it('forecasts across a weekday into the weekend', () => {
+    const friday10 = MONDAY + 4 * DAY + 10 * HOUR;
+    // Friday 10:00 -> Saturday 10:00: Friday 12 h x 2 + Saturday 06-10 4 h x 4 = 40 points.
+    expect(forecastFill(model, 0, friday10, friday10 + DAY)).toBeCloseTo(40, 0);
+    const tuesday10 = MONDAY + DAY + 10 * HOUR;
+    expect(forecastFill(model, 10, tuesday10, tuesday10 + DAY)).toBeCloseTo(10 + 12 * 2 + 4 * 2, 0);
+  });
+
+  it('selects mandatory, optional and unneeded bins from the forecast', () => {
+    const pickupAt = MONDAY + 28 * DAY + 9.5 * HOUR; // Monday 09:30
+    const o = {
+      pickupAt,
+      nextPickupAt: pickupAt + DAY,
+      thresholdPct: 80,
+      optionalMinPct: 50,
+      prizeMetresPerPct: 3,
+      staleAfterMs: 6 * HOUR,
+      minHistoryHours: 72,
+    };
+    const at = (fillPct: number) => ({ binId: 'b', model, latest: { ts: pickupAt - 4 * HOUR, fillPct } });
+    // +7 points to pickup (06:00-09:30), +32 more to the next round: 50 + 39 >= 80.
+    expect(selectBin(at(50), o).kind).toBe('mandatory');
+    const opt = selectBin(at(45), { ...o, thresholdPct: 95 });
+    expect(opt.kind).toBe('optional');
+    expect(opt.kind === 'optional' && opt.prizeM).toBeCloseTo(3 * 52, 0);
+    expect(selectBin(at(5), o).kind).toBe('none');
+    // No reading, or a stale one: visit it (a dead sensor must not hide a full bin).
+    expect(selectBin({ binId: 'b', model, latest: undefined }, o)).toMatchObject({
+      kind: 'mandatory',
+      reason: 'no_data',
+    });
+    expect(selectBin({ ...at(5), latest: { ts: pickupAt - DAY, fillPct: 5 } }, o).kind).toBe('mandatory');
+  });
+});

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { parseOsrmTable } from '../../cloud/src/modules/waste-routing/geo.js';
+import { checkPlan } from '../../cloud/src/modules/waste-routing/plan-check.js';
+import {
+  type FleetConfig,
+  type PlanRequest,
+  planRound,
+  travelFor,
+} from '../../cloud/src/modules/waste-routing/planner.js';
+
+const center = { lat: 31.23, lon: 121.47 };
+const at = (east: number, north: number) => ({
+  lat: center.lat + north / 111_320,
+  lon: center.lon + east / (111_320 * Math.cos((center.lat * Math.PI) / 180)),
+});
+
+const fleet: FleetConfig = {
+  depot: at(-300, 0),
+  dump: at(1500, 800),
+  vehicleIds: ['t1', 't2', 't3'],
+  capacityLiters: 1000,
+  shiftMinutes: 240,
+  speedKmh: 20,
+  detourFactor: 1.3,
+  serviceMinutes: 2,
+  dumpMinutes: 10,
+};
+
+function request(count: number, extra: Partial<PlanRequest> = {}): PlanRequest {
+  let s = 12345;
+  const rnd = () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+  const stops = Array.from({ length: count }, (_, i) => ({
+    binId: `bin-${i + 1}`,
+    at: at(rnd() * 600 - 300, rnd() * 400 - 200),
+    volumeLiters: 100 + 140 * rnd(),
+    forecastPct: 50,
+    ...(i % 4 === 3 ? { prizeM: 40 } : {}),
+  }));
+  return { stops, fleet, startAt: Date.UTC(2025, 2, 3, 1, 30), maxIterations: 4000, seed: 5, ...extra };
+}
+
+describe('round planner (multi-trip, prize-collecting)', () => {
+  it('plans a feasible day: mandatory bins once, trips within capacity, dump before the depot, within shifts', () => {
+    const req = request(30);
+    const plan = planRound(req);
+    const chk = checkPlan(req, plan, travelFor(req));
+    expect(chk.errors).toEqual([]);
+    expect(chk.distanceM).toBeCloseTo(plan.distanceM, 3);
+    // 30 bins of ~170 L in 1000 L trips: several dump trips.
+    const dumps = plan.trucks.flatMap((t) => t.visits).filter((v) => v.kind === 'dump').length;
+    expect(dumps).toBeGreaterThanOrEqual(4);
+    // Arrival times increase along each truck.
+    for (const t of plan.trucks) {
+      const times = t.visits.map((v) => v.arrivalAt);
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+    }
+  });
+
+  it('checkPlan catches a missing mandatory bin, an overloaded trip and a blown shift', () => {
+    const req = request(12);
+    const plan = planRound(req);
+    const travel = travelFor(req);
+    const mandatory = req.stops.find((s) => s.prizeM === undefined)!.binId;
+    const dropped = {
+      ...plan,
+      trucks: plan.trucks.map((t) => ({ ...t, visits: t.visits.filter((v) => v.binId !== mandatory) })),
+    };
+    expect(checkPlan(req, dropped, travel).errors).toContain(`mandatory bin ${mandatory} not visited`);
+    const noDumps = {
+      ...plan,
+      trucks: plan.trucks.map((t) => ({ ...t, visits: t.visits.filter((v) => v.kind !== 'dump') })),
+    };
+    expect(checkPlan(req, noDumps, travel).errors.some((e) => e.includes('over capacity'))).toBe(true);
+    expect(
+      checkPlan({ ...req, fleet: { ...fleet, shiftMinutes: 10 } }, plan, travel).errors.some((e) =>
+        e.includes('shift'),
+      ),
+    ).toBe(true);
+  });
+
+  it('uses a second truck only when one shift cannot hold the work', () => {
+    const one = planRound(request(10, { fleet: { ...fleet, shiftMinutes: 600 } }));
+    expect(one.trucks).toHaveLength(1);
+    const req = request(40, { fleet: { ...fleet, shiftMinutes: 120 } });
+    const many = planRound(req);
+    expect(many.trucks.length).toBeGreaterThan(1);
+    expect(checkPlan(req, many, travelFor(req)).errors).toEqual([]);
+  });
+
+  it('drives an imported road matrix (OSRM table) instead of haversine', () => {
+    const ids = ['dump', 'a', 'b', 'depot'];
+    // A one-way street: a -> b is 100 m, b -> a 900 m.
+    const table = {
+      code: 'Ok',
+      distances: [
+        [0, 500, 500, 800],
+        [500, 0, 100, 400],
+        [500, 900, 0, 400],
+        [800, 400, 400, 0],
+      ],
+      durations: [
+        [0, 60, 60, 90],
+        [60, 0, 12, 50],
+        [60, 100, 0, 50],
+        [90, 50, 50, 0],
+      ],
+    };
+    const road = parseOsrmTable(table, ids);
+    const req: PlanRequest = {
+      stops: [
+        { binId: 'a', at: at(0, 0), volumeLiters: 100, forecastPct: 90 },
+        { binId: 'b', at: at(50, 0), volumeLiters: 100, forecastPct: 90 },
+      ],
+      fleet,
+      road,
+      startAt: 0,
+      maxIterations: 500,
+    };
+    const plan = planRound(req);
+    // depot -> a -> b -> dump -> depot = 400 + 100 + 500 + 800, never the 900 m way round.
+    expect(plan.distanceM).toBe(1800);
+    expect(plan.trucks[0]!.visits.map((v) => v.binId ?? v.kind)).toEqual(['a', 'b', 'dump', 'depot']);
+    expect(() =>
+      parseOsrmTable({ ...table, distances: [[0, null, 1, 1], ...table.distances.slice(1)] }, ids),
+    ).toThrow(/no route/);
+  });
+});
