@@ -1,6 +1,6 @@
 import { Point } from '@influxdata/influxdb-client';
 import { describe, expect, it } from 'vitest';
-import { toLine } from '../../cloud/src/adapters/influx-line.js';
+import { readingLine, toLine } from '../../cloud/src/adapters/influx-line.js';
 import type { FieldValue } from '../../protocols/src/index.js';
 
 /** Our hand-written line protocol must say exactly what the official client's Point says. */
@@ -39,4 +39,25 @@ describe('line protocol', () => {
       expect(split(ours)).toEqual(split(theirs));
     });
   }
+
+  it('the ingest fast path writes the same line as the general builder', () => {
+    for (const c of cases) {
+      const r = {
+        device: c.device,
+        ts: 1_767_625_200_123,
+        seq: 42,
+        gatewayId: 'gw "x"',
+        quality: 'good',
+        values: c.fields,
+      };
+      const general = toLine({
+        measurement: 'readings',
+        tags: { device: r.device },
+        intFields: { _seq: r.seq },
+        fields: { ...r.values, _gateway: r.gatewayId, _quality: r.quality },
+        ts: r.ts,
+      });
+      expect(readingLine('readings', r)).toBe(general);
+    }
+  });
 });

@@ -5,9 +5,13 @@ import type { FieldValue } from '../../../protocols/src/index.js';
  * here against ~280k/s for plain string building (ARCHITECTURE.md §7), and ingest is the hot path.
  * Tests check this output against the library's Point for the same inputs.
  */
-const escapeKey = (s: string): string => s.replace(/[,= \\]/g, (c) => `\\${c}`);
+// Fast paths: ids and field names almost never need escaping, and a test is cheaper than a replace.
+const KEY_SPECIAL = /[,= \\]/;
+const STRING_SPECIAL = /["\\]/;
+const escapeKey = (s: string): string => (KEY_SPECIAL.test(s) ? s.replace(/[,= \\]/g, (c) => `\\${c}`) : s);
 const escapeMeasurement = (s: string): string => s.replace(/[, \\]/g, (c) => `\\${c}`);
-const escapeString = (s: string): string => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+const escapeString = (s: string): string =>
+  STRING_SPECIAL.test(s) ? `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"` : `"${s}"`;
 
 export function fieldLiteral(value: FieldValue): string {
   if (typeof value === 'number') return Number.isInteger(value) ? `${value}` : String(value);
@@ -35,4 +39,24 @@ export function toLine(p: LinePoint): string {
   for (const [k, v] of Object.entries(p.intFields ?? {})) parts.push(`${escapeKey(k)}=${Math.trunc(v)}i`);
   for (const [k, v] of Object.entries(p.fields)) parts.push(`${escapeKey(k)}=${fieldLiteral(v)}`);
   return `${line} ${parts.join(',')} ${p.ts}`;
+}
+
+/**
+ * The ingest hot path: one stored reading as a line, without building intermediate objects
+ * (`device` the only tag; `_seq` integer; `_gateway`, `_quality` strings; device values as fields).
+ */
+export function readingLine(
+  measurement: string,
+  r: {
+    device: string;
+    ts: number;
+    seq: number;
+    gatewayId: string;
+    quality: string;
+    values: Record<string, FieldValue>;
+  },
+): string {
+  let line = `${measurement},device=${escapeKey(r.device)} _seq=${Math.trunc(r.seq)}i`;
+  for (const key in r.values) line += `,${escapeKey(key)}=${fieldLiteral(r.values[key]!)}`;
+  return `${line},_gateway=${escapeString(r.gatewayId)},_quality=${escapeString(r.quality)} ${r.ts}`;
 }

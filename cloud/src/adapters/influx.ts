@@ -6,7 +6,7 @@ import type {
   StoredReading,
   TimeseriesStore,
 } from '../ports/timeseries-store.js';
-import { toLine } from './influx-line.js';
+import { readingLine } from './influx-line.js';
 import { WriteCoalescer } from './write-coalescer.js';
 
 export interface InfluxOptions {
@@ -85,15 +85,8 @@ export class InfluxTimeseriesStore implements TimeseriesStore {
 
   async write(readings: readonly StoredReading[]): Promise<void> {
     if (readings.length === 0) return;
-    const lines = readings.map((r) =>
-      toLine({
-        measurement: this.measurement,
-        tags: { device: r.device },
-        intFields: { _seq: r.seq },
-        fields: { ...r.values, _gateway: r.gatewayId, _quality: r.quality },
-        ts: r.ts,
-      }),
-    );
+    const measurement = escapeMeasurementOnce(this.measurement);
+    const lines = readings.map((r) => readingLine(measurement, r));
     await this.coalescer.write(lines);
   }
 
@@ -166,6 +159,8 @@ export class InfluxTimeseriesStore implements TimeseriesStore {
 
   async close(): Promise<void> {}
 }
+
+const escapeMeasurementOnce = (m: string): string => m.replace(/[, \\]/g, (c) => `\\${c}`);
 
 /** An InfluxQL string literal. */
 function quote(s: string): string {
