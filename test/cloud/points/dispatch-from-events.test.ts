@@ -150,25 +150,51 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       });
     });
 
-    it('a refused award (daily cap) is logged by the bus; the confirmation itself stands', async () => {
+    it('a reached daily cap is an outcome, not an error; the confirmation itself stands', async () => {
       const busy = await user(h, 'resident');
       const ids: string[] = [];
-      for (let i = 0; i < 6; i++)
+      for (let i = 0; i < 6; i++) {
         ids.push((await call('POST', '/api/work-orders', busy, { ...ORDER, title: `r${i}` })).json().id);
-      for (const id of ids)
+      }
+      for (const id of ids) {
         expect((await call('POST', `/api/work-orders/${id}/confirm-valid`, manager, {})).statusCode).toBe(
           200,
         );
-      // valid_report: 5 each, capped at 25 a day: the sixth is refused by points, not by work orders.
+      }
+      // valid_report: 5 each, capped at 25 a day: the sixth earns nothing, quietly.
       expect((await entries(busy.id)).reduce((s, e) => s + e.amount, 0)).toBe(25);
-      expect(h.busErrors).toHaveLength(1);
-      expect(h.busErrors[0]).toMatchObject({
-        event: 'workOrder.confirmedValid',
-        listener: 'points.valid-report',
-      });
+      expect(h.busErrors).toEqual([]);
       expect((await call('GET', `/api/work-orders/${ids[5]}`, manager)).json().validatedAt).toBe(
         h.clock.now(),
       );
+    });
+
+    it('recovers an award whose listener failed, by republishing, and never pays twice', async () => {
+      const helper = await user(h, 'resident');
+      const order = (
+        await call('POST', '/api/work-orders', staff, { ...ORDER, category: 'volunteer' })
+      ).json();
+      await call('POST', `/api/work-orders/${order.id}/dispatch`, manager, { assigneeId: helper.id });
+      await call('POST', `/api/work-orders/${order.id}/start`, helper, {});
+      // The award fails (here: the account is briefly disabled) after the completion committed.
+      await h.registry.users.update(helper.id, { disabled: true });
+      const done = await call('POST', `/api/work-orders/${order.id}/complete`, manager, { hours: 2 });
+      expect(done.json().status).toBe('completed');
+      expect(h.busErrors).toMatchObject([
+        { event: 'workOrder.completed', listener: 'points.volunteer-hours' },
+      ]);
+      expect(await entries(helper.id)).toEqual([]);
+
+      await h.registry.users.update(helper.id, { disabled: false });
+      const since = h.clock.now() - 3600_000;
+      expect(await h.gov.workOrders.republishAwards(since)).toBeGreaterThanOrEqual(1);
+      await h.gov.workOrders.republishAwards(since);
+      expect((await entries(helper.id)).map((e) => [e.ruleCode, e.amount, e.cause.id])).toEqual([
+        ['volunteer_service', 60, order.id],
+      ]);
+      // Everything else republished in that window had been paid already: nothing new, no errors.
+      expect((await call('GET', '/api/points/audit', manager)).json().mismatches).toEqual([]);
+      expect(h.busErrors).toHaveLength(1);
     });
   },
 );

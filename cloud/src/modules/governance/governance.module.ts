@@ -88,7 +88,16 @@ export function createGovernanceModule(deps: GovernanceDeps): GovernanceModule {
     points,
     notifications: new NotificationsService(store, clock),
     notifier,
-    jobs: [{ name: 'work-orders.escalate', schedule: '* * * * *', run: (now) => sla.escalate(now) }],
+    jobs: [
+      { name: 'work-orders.escalate', schedule: '* * * * *', run: (now) => sla.escalate(now) },
+      // Hourly, over the last day: recovers awards lost between commit and delivery (a restart
+      // within a day, a listener that failed on a transient error). Idempotent keys: no double pay.
+      {
+        name: 'work-orders.republish-awards',
+        schedule: '17 * * * *',
+        run: (now) => workOrders.republishAwards(now - 26 * 3600_000),
+      },
+    ],
     close: () => {
       for (const off of unsubscribe) off();
     },

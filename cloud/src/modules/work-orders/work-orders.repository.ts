@@ -208,6 +208,16 @@ export class WorkOrdersRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /** Orders completed or confirmed valid since a time: the causes of points awards. */
+  async awardCausesSince(since: number): Promise<WorkOrderRow[]> {
+    return this.db
+      .selectFrom('work_orders')
+      .selectAll()
+      .where((eb) => eb.or([eb('completed_at', '>=', since), eb('validated_at', '>=', since)]))
+      .orderBy('updated_at')
+      .execute();
+  }
+
   async createdBetween(from?: number, to?: number): Promise<WorkOrderRow[]> {
     let q = this.db.selectFrom('work_orders').selectAll();
     if (from !== undefined) q = q.where('created_at', '>=', from);

@@ -338,6 +338,46 @@ export class WorkOrdersService {
     return toWorkOrder((await this.orders.byId(id))!);
   }
 
+  /**
+   * Announces again the completions and confirmations since `since`. Events go out after commit,
+   * in process: a crash or a failing listener in between would lose an award. Points listeners pay
+   * idempotently (keys derived from the order), so re-announcing is safe; a scheduler job does it.
+   */
+  async republishAwards(since: number): Promise<number> {
+    let announced = 0;
+    for (const row of await this.orders.awardCausesSince(since)) {
+      const order = toWorkOrder(row);
+      const ref = { orderId: order.id, title: order.title, category: order.category };
+      if (
+        row.completed_at !== null &&
+        row.completed_at >= since &&
+        ['completed', 'rated'].includes(order.status)
+      ) {
+        const assignee = order.assigneeId ? await this.people.person(order.assigneeId) : undefined;
+        await this.bus.emit('workOrder.completed', {
+          ...ref,
+          assigneeId: order.assigneeId,
+          assigneeRole: assignee?.role ?? null,
+          hours: order.hours,
+          at: row.completed_at,
+        });
+        announced++;
+      }
+      const reporter = row.reporter_id ? await this.people.person(row.reporter_id) : undefined;
+      if (row.validated_at !== null && row.validated_at >= since && reporter && row.validated_by) {
+        await this.bus.emit('workOrder.confirmedValid', {
+          ...ref,
+          reporterId: reporter.id,
+          reporterRole: reporter.role,
+          actorId: row.validated_by,
+          at: row.validated_at,
+        });
+        announced++;
+      }
+    }
+    return announced;
+  }
+
   // ---- internals
 
   private async row(id: string): Promise<WorkOrderRow> {
