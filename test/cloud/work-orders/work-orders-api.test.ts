@@ -240,6 +240,29 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       expect(noReason.json().details.fields).toEqual(['reason']);
     });
 
+    it('lets exactly one of two racing team members take an order; the other is told its new state', async () => {
+      const second = await user(h, 'installer');
+      const crew = (await h.gov.teams.create({ name: `抢单班-${_name}`, memberIds: [plumber.id, second.id] }))
+        .id;
+      const order = await create(resident);
+      await call('POST', `/api/work-orders/${order.id}/dispatch`, manager, { teamId: crew });
+      const [a, b] = await Promise.all([
+        call('POST', `/api/work-orders/${order.id}/start`, plumber, {}),
+        call('POST', `/api/work-orders/${order.id}/start`, second, {}),
+      ]);
+      expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+      const loser = a.statusCode === 409 ? a : b;
+      expect(loser.json().details).toEqual({
+        current: 'in_progress',
+        action: 'start',
+        allowed: ['completed', 'cancelled'],
+      });
+      const winner = a.statusCode === 200 ? plumber : second;
+      const detail = (await call('GET', `/api/work-orders/${order.id}`, manager)).json();
+      expect(detail.assigneeId).toBe(winner.id);
+      expect(detail.history.filter((e: { action: string }) => e.action === 'start')).toHaveLength(1);
+    });
+
     it('rates only a completed order, once, and only by its reporter', async () => {
       const order = await create(resident);
       const tooEarly = await call('POST', `/api/work-orders/${order.id}/rate`, resident, { score: 4 });
