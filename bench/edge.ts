@@ -26,6 +26,8 @@ const { values: args } = parseArgs({
     inflight: { type: 'string', default: '64' },
     /** Poll-time grid, ms (see edge/src/poll-scheduler.ts); default the agent's. */
     grid: { type: 'string' },
+    /** How long routine readings wait to be appended (and published) together, ms; default the agent's. */
+    linger: { type: 'string' },
     /** Writes a CPU profile of the measured window only (open it in Chrome DevTools). */
     'cpu-prof': { type: 'string' },
   },
@@ -87,6 +89,7 @@ try {
   };
   const agent = await startAgent(config, pino({ level: 'warn' }), {
     pollGridMs: args.grid ? Number(args.grid) : undefined,
+    appendLingerMs: args.linger ? Number(args.linger) : undefined,
   });
   log(`agent polling ${DEVICES} devices every ${INTERVAL} ms; warming up`);
   await new Promise((r) => setTimeout(r, 3000));

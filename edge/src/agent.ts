@@ -26,6 +26,8 @@ export interface AgentOptions {
   verifyMs?: number;
   /** Poll times are rounded up to this grid, ms (PollScheduler; default DEFAULT_GRID_MS). */
   pollGridMs?: number;
+  /** How long routine readings may wait to be appended together, ms (AppendBatcher; default 100). */
+  appendLingerMs?: number;
 }
 
 const COMMAND_OPS_SUBSCRIBED = ['read_register', 'write_register', 'rescan', 'reload'] as const;
@@ -60,7 +62,9 @@ export class EdgeAgent {
     });
     this.publisher = new Publisher(local, this.outbox, logger);
     this.counters = new CounterBook(this.outbox.counterStates());
-    this.batcher = new AppendBatcher(this.outbox, this.counters, () => this.publisher.kick(), logger);
+    this.batcher = new AppendBatcher(this.outbox, this.counters, () => this.publisher.kick(), logger, {
+      lingerMs: options.appendLingerMs,
+    });
     this.remoteStore = new RemoteConfigStore(join(dirname(local.outbox.path), 'remote-config.json'));
     this.active = this.remoteStore.load(local, logger);
     const config = this.active?.config ?? local;

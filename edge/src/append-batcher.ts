@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import type { CounterBook } from './counters.js';
-import type { AppendItem, Outbox } from './outbox.js';
+import { type AppendItem, type Outbox, PRIORITY_EVENT } from './outbox.js';
 
 export interface BatcherOptions {
-  /** How long the first reading of a batch may wait for others, ms; 0 (default): until the end of the event-loop turn. */
+  /**
+   * How long routine readings may wait for others, ms (default 100); 0: until the end of the
+   * event-loop turn. An event (door, leak, comm failure) is appended at the end of its turn.
+   */
   lingerMs?: number;
   /** A batch this large is appended at once. */
   maxBatch?: number;
@@ -13,11 +16,12 @@ export interface BatcherOptions {
 const MAX_HELD = 100_000;
 
 /**
- * Gathers the readings polled in one event-loop turn (or within lingerMs) and appends them to the outbox in one
+ * Gathers the readings polled within lingerMs (events: within their turn) and appends them to the outbox in one
  * SQLite transaction, with the counter states they were computed from; then wakes the publisher.
- * One commit per batch instead of one per reading is most of the outbox's cost. The guarantee is
+ * One commit, and one MQTT message, per batch instead of per reading is most of the cost. The guarantee is
  * unchanged: a reading is published only from the outbox, so only after it is stored; a crash
- * before the flush loses what was polled in that turn, as a crash just before the poll would have.
+ * before the flush loses the routine readings of the last lingerMs, as a crash just before those
+ * polls would have.
  * Polls due together start together (PollScheduler) and their answers are read together
  * (ModbusTcpClient), so one turn carries many readings.
  */
@@ -38,14 +42,15 @@ export class AppendBatcher {
     private readonly logger: Logger,
     options: BatcherOptions = {},
   ) {
-    this.lingerMs = options.lingerMs ?? 0;
+    this.lingerMs = options.lingerMs ?? 100;
     this.maxBatch = options.maxBatch ?? 2000;
   }
 
   add(reading: AppendItem): void {
     this.pending.push(reading);
     if (this.pending.length >= this.maxBatch) this.flush();
-    else if (this.lingerMs > 0) this.timer ??= setTimeout(this.flush, this.lingerMs);
+    else if (this.lingerMs > 0 && reading.priority !== PRIORITY_EVENT)
+      this.timer ??= setTimeout(this.flush, this.lingerMs);
     // setImmediate, not a timer: it runs at the end of this turn without waking the process again.
     else this.immediate ??= setImmediate(this.flush);
   }

@@ -55,14 +55,38 @@ export async function pollDevice(
   parallel = false,
 ): Promise<Record<string, FieldValue>> {
   const values: Record<string, FieldValue> = {};
-  if (parallel && blocks.length > 1) {
-    const answers = await Promise.all(blocks.map((b) => bus.read(unitId, b.area, b.address, b.count, opts)));
-    for (let i = 0; i < blocks.length; i++) decodeBlock(blocks[i]!, answers[i]!, values);
-    return values;
-  }
+  if (parallel && blocks.length > 1) return readAll(bus, unitId, blocks, opts);
   for (const block of blocks)
     decodeBlock(block, await bus.read(unitId, block.area, block.address, block.count, opts), values);
   return values;
+}
+
+/** All blocks at once, decoded as their answers come in: one Promise per poll, not one per request. */
+function readAll(
+  bus: ModbusBus,
+  unitId: number,
+  blocks: ReadBlock[],
+  opts: RequestOptions,
+): Promise<Record<string, FieldValue>> {
+  return new Promise((resolve, reject) => {
+    const values: Record<string, FieldValue> = {};
+    let left = blocks.length;
+    let failed = false;
+    for (const block of blocks) {
+      bus.readCb(unitId, block.area, block.address, block.count, opts, (err, words) => {
+        if (failed) return;
+        try {
+          if (err) throw err;
+          decodeBlock(block, words!, values);
+        } catch (e) {
+          failed = true;
+          reject(e);
+          return;
+        }
+        if (--left === 0) resolve(values);
+      });
+    }
+  });
 }
 
 const LATENESS_WINDOW = 256;

@@ -1,7 +1,7 @@
 import type { FunctionArea } from '../../../protocols/src/index.js';
 import type { BusConfig } from '../config.js';
 import { ModbusRequestError } from './errors.js';
-import { type ClientStats, ModbusTcpClient } from './modbus-tcp-client.js';
+import { type ClientStats, ModbusTcpClient, type ReadCallback } from './modbus-tcp-client.js';
 import { SerialConnection, type SerialRequestOptions } from './serial-connection.js';
 
 export { type ModbusFailure, ModbusRequestError } from './errors.js';
@@ -64,6 +64,24 @@ export class ModbusBus {
           return (await client.readDiscreteInputs(address, count)).data.slice(0, count).map(Number);
       }
     });
+  }
+
+  /** read() with a callback instead of a Promise (the polling hot path on TCP buses). */
+  readCb(
+    unitId: number,
+    area: FunctionArea,
+    address: number,
+    count: number,
+    opts: RequestOptions,
+    done: ReadCallback,
+  ): void {
+    if (this.tcp && !this.closed)
+      this.tcp.readCb(unitId, READ_FC[area], address, count, opts.timeoutMs, done);
+    else
+      this.read(unitId, area, address, count, opts).then(
+        (values) => done(undefined, values),
+        (err: Error) => done(err),
+      );
   }
 
   /** Writes holding registers (FC 6/16) or coils (FC 5/15), for commissioning commands. */

@@ -65,9 +65,11 @@ interface Transaction {
   body?: Buffer;
   timeoutMs: number;
   deadline: number;
-  resolve: (values: number[]) => void;
-  reject: (err: Error) => void;
+  done: ReadCallback;
 }
+
+/** Called once per request: with an error, or with the words (or bits as 0/1) read. */
+export type ReadCallback = (err: Error | undefined, values?: number[]) => void;
 
 const MBAP_LENGTH = 7;
 const NO_TIMER = Number.POSITIVE_INFINITY;
@@ -129,7 +131,23 @@ export class ModbusTcpClient {
     count: number,
     timeoutMs?: number,
   ): Promise<number[]> {
-    return this.submit(unitId, fc, address, count, undefined, timeoutMs);
+    return new Promise((resolve, reject) => {
+      this.submit(unitId, fc, address, count, undefined, timeoutMs, (err, values) =>
+        err ? reject(err) : resolve(values!),
+      );
+    });
+  }
+
+  /** read() without a Promise per request, for the polling hot path. */
+  readCb(
+    unitId: number,
+    fc: 1 | 2 | 3 | 4,
+    address: number,
+    count: number,
+    timeoutMs: number | undefined,
+    done: ReadCallback,
+  ): void {
+    this.submit(unitId, fc, address, count, undefined, timeoutMs, done);
   }
 
   /** Writes registers (FC 6 for one, 16 for several) or coils (FC 5 / 15); values are words or 0/1. */
@@ -141,7 +159,11 @@ export class ModbusTcpClient {
     timeoutMs?: number,
   ): Promise<void> {
     const { fc, body } = encodeWrite(area, address, values);
-    return this.submit(unitId, fc, address, values.length, body, timeoutMs).then(() => undefined);
+    return new Promise((resolve, reject) => {
+      this.submit(unitId, fc, address, values.length, body, timeoutMs, (err) =>
+        err ? reject(err) : resolve(),
+      );
+    });
   }
 
   private submit(
@@ -150,34 +172,38 @@ export class ModbusTcpClient {
     address: number,
     count: number,
     body: Buffer | undefined,
-    timeoutMs = this.timeoutMs,
-  ): Promise<number[]> {
-    if (this.closed)
-      return Promise.reject(new ModbusRequestError('connection', `${this.where}: client is closed`));
+    timeoutMs: number | undefined,
+    done: ReadCallback,
+  ): void {
+    const fail = (err: ModbusRequestError) => queueMicrotask(() => done(err));
+    if (this.closed) {
+      fail(new ModbusRequestError('connection', `${this.where}: client is closed`));
+      return;
+    }
+    const timeout = timeoutMs ?? this.timeoutMs;
     if (!this.socket) {
       // While the server is unreachable, fail at once rather than opening a socket per request.
-      if (Date.now() - this.lastFailureAt < this.reconnectDelayMs)
-        return Promise.reject(new ModbusRequestError('connection', this.lastFailure));
-      this.connect(timeoutMs);
+      if (Date.now() - this.lastFailureAt < this.reconnectDelayMs) {
+        fail(new ModbusRequestError('connection', this.lastFailure));
+        return;
+      }
+      this.connect(timeout);
     }
     this.stats.requests++;
-    return new Promise<number[]>((resolve, reject) => {
-      const tx: Transaction = {
-        tid: 0,
-        unitId,
-        fc,
-        address,
-        count,
-        body,
-        timeoutMs,
-        deadline: 0,
-        resolve,
-        reject,
-      };
-      if (this.connected && this.pending.size < this.maxInFlight && this.queueHead === this.queue.length)
-        this.send(tx);
-      else this.queue.push(tx);
-    });
+    const tx: Transaction = {
+      tid: 0,
+      unitId,
+      fc,
+      address,
+      count,
+      body,
+      timeoutMs: timeout,
+      deadline: 0,
+      done,
+    };
+    if (this.connected && this.pending.size < this.maxInFlight && this.queueHead === this.queue.length)
+      this.send(tx);
+    else this.queue.push(tx);
   }
 
   private connect(timeoutMs: number): void {
@@ -238,7 +264,7 @@ export class ModbusTcpClient {
     this.queue = [];
     this.queueHead = 0;
     this.disarmTimer();
-    for (const tx of failed) tx.reject(err);
+    for (const tx of failed) tx.done(err);
     this.checkDrained();
   }
 
@@ -363,25 +389,25 @@ export class ModbusTcpClient {
     const pdu = off + 8; // first byte after the function code
     const pduBytes = length - 2;
     if (fc === (tx.fc | 0x80)) {
-      if (pduBytes >= 1) tx.reject(exceptionError(buf[pdu]!));
-      else tx.reject(this.malformed(tx, 'exception without a code'));
+      if (pduBytes >= 1) tx.done(exceptionError(buf[pdu]!));
+      else tx.done(this.malformed(tx, 'exception without a code'));
       return;
     }
     if (fc !== tx.fc) {
-      tx.reject(this.malformed(tx, `answer has function code ${fc}`));
+      tx.done(this.malformed(tx, `answer has function code ${fc}`));
       return;
     }
     if (tx.body) {
       // Writes echo the address (and value or quantity): 4 bytes.
-      if (pduBytes < 4) tx.reject(this.malformed(tx, `${pduBytes}-byte answer to a write`));
-      else tx.resolve([]);
+      if (pduBytes < 4) tx.done(this.malformed(tx, `${pduBytes}-byte answer to a write`));
+      else tx.done(undefined, []);
       return;
     }
     const bits = fc <= 2;
     const expected = bits ? (tx.count + 7) >> 3 : tx.count * 2;
     const byteCount = buf[pdu]!;
     if (pduBytes < 1 || byteCount !== expected || pduBytes !== 1 + byteCount) {
-      tx.reject(
+      tx.done(
         this.malformed(
           tx,
           `short or long answer: ${pduBytes - 1} data bytes, byte count ${byteCount}, expected ${expected}`,
@@ -396,7 +422,7 @@ export class ModbusTcpClient {
     } else {
       for (let i = 0; i < tx.count; i++) values[i] = (buf[data + 2 * i]! << 8) | buf[data + 2 * i + 1]!;
     }
-    tx.resolve(values);
+    tx.done(undefined, values);
   }
 
   private malformed(tx: Transaction, what: string): ModbusRequestError {
@@ -432,7 +458,7 @@ export class ModbusTcpClient {
     for (const tx of overdue) {
       this.pending.delete(tx.tid);
       this.stats.timeouts++;
-      tx.reject(new ModbusRequestError('timeout', `no response (timed out after ${tx.timeoutMs} ms)`));
+      tx.done(new ModbusRequestError('timeout', `no response (timed out after ${tx.timeoutMs} ms)`));
     }
     if (next !== NO_TIMER) this.armTimer(next);
     this.pump();
