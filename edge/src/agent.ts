@@ -130,8 +130,8 @@ export class EdgeAgent {
     );
   }
 
-  snapshot(): { healthy: boolean; body: unknown } {
-    const stats = buildStats(
+  private stats() {
+    return buildStats(
       this.local.gateway.id,
       this.startedAt,
       this.outbox,
@@ -139,6 +139,10 @@ export class EdgeAgent {
       this.pollers,
       this.active?.version,
     );
+  }
+
+  snapshot(): { healthy: boolean; body: unknown } {
+    const stats = this.stats();
     return {
       healthy: this.publisher.connected,
       body: {
@@ -157,14 +161,7 @@ export class EdgeAgent {
 
   publishStats(): void {
     if (!this.publisher.connected) return;
-    const stats = buildStats(
-      this.local.gateway.id,
-      this.startedAt,
-      this.outbox,
-      this.publisher,
-      this.pollers,
-      this.active?.version,
-    );
+    const stats = this.stats();
     this.publisher.publishJson(topics.stats(this.local.gateway.id), stats);
   }
 
