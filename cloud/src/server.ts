@@ -83,7 +83,7 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     logger: logger.child({ module: 'governance' }),
     dataDir: config.dataDir,
   });
-  await governance.points.ensureDefaults();
+  await governance.catalogue.ensureDefaults();
   const scheduler = new Scheduler(systemClock, logger.child({ module: 'jobs' }));
   for (const job of governance.jobs) scheduler.add(job);
 

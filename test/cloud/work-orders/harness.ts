@@ -49,7 +49,7 @@ export async function startGovHarness(backend: Backend): Promise<GovHarness> {
     logger: { error: (obj) => busErrors.push(obj) },
     dataDir: dir.path,
   });
-  await gov.points.ensureDefaults();
+  await gov.catalogue.ensureDefaults();
   const app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandler(app);
   await app.register(registryApi, {

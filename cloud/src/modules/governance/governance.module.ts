@@ -10,7 +10,10 @@ import { InAppNotifier } from '../notifications/in-app-notifier.js';
 import { notificationsRoutes } from '../notifications/notifications.routes.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import type { Notifier } from '../notifications/notifier.port.js';
+import { CatalogueService } from '../points/catalogue.service.js';
+import { CommunityTime } from '../points/community-time.js';
 import { subscribePointsToWorkOrders } from '../points/points.listeners.js';
+import { PointsQueries } from '../points/points.queries.js';
 import { pointsRoutes } from '../points/points.routes.js';
 import { PointsService } from '../points/points.service.js';
 import type { GuardedContext } from '../registry/registry.module.js';
@@ -33,6 +36,9 @@ export interface GovernanceModule {
   teams: TeamsService;
   photos: PhotosService;
   points: PointsService;
+  pointsQueries: PointsQueries;
+  /** Rules and catalogue; ensureDefaults() seeds them at start. */
+  catalogue: CatalogueService;
   notifications: NotificationsService;
   notifier: Notifier;
   /** The scheduler jobs this module needs (escalation every minute). */
@@ -74,7 +80,8 @@ export function createGovernanceModule(deps: GovernanceDeps): GovernanceModule {
   const notifier = deps.notifier ?? new InAppNotifier(store, clock);
   const sla = new SlaService(store, clock, people, bus);
   const workOrders = new WorkOrdersService(store, clock, people, sla, bus);
-  const points = new PointsService(store, clock, people);
+  const time = new CommunityTime();
+  const points = new PointsService(store, clock, people, time);
   const unsubscribe = [
     subscribeWorkOrderNotifications(bus, store, notifier),
     subscribePointsToWorkOrders(bus, points),
@@ -86,6 +93,8 @@ export function createGovernanceModule(deps: GovernanceDeps): GovernanceModule {
     teams: new TeamsService(store, clock, people),
     photos: new PhotosService(store, clock, workOrders, join(deps.dataDir, 'work-order-photos')),
     points,
+    pointsQueries: new PointsQueries(store, clock, people, time),
+    catalogue: new CatalogueService(store, clock),
     notifications: new NotificationsService(store, clock),
     notifier,
     jobs: [
@@ -115,7 +124,12 @@ export function governanceRoutes(module: GovernanceModule): FastifyPluginAsync<G
     await app.register(workOrdersRoutes, { workOrders: module.workOrders, guard });
     await app.register(photosRoutes, { photos: module.photos, guard });
     await app.register(slaRoutes, { sla: module.sla, teams: module.teams, guard });
-    await app.register(pointsRoutes, { points: module.points, guard });
+    await app.register(pointsRoutes, {
+      points: module.points,
+      queries: module.pointsQueries,
+      catalogue: module.catalogue,
+      guard,
+    });
     await app.register(notificationsRoutes, { notifications: module.notifications, guard });
   };
 }

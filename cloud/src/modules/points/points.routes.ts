@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import { refuse } from '../../i18n/localized-error.js';
 import { bearerAuth, type Guard } from '../auth/guard.js';
 import type { Role } from '../users/users.model.js';
+import type { CatalogueService } from './catalogue.service.js';
+import type { PointsQueries } from './points.queries.js';
 import {
   AdjustBody,
   AuditOut,
@@ -33,10 +35,12 @@ const tags = ['points'];
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** 积分: rules, the ledger, balances, levels and badges, the catalogue and redemptions. */
-export const pointsRoutes: FastifyPluginAsyncTypebox<{ points: PointsService; guard: Guard }> = async (
-  app,
-  { points, guard },
-) => {
+export const pointsRoutes: FastifyPluginAsyncTypebox<{
+  points: PointsService;
+  queries: PointsQueries;
+  catalogue: CatalogueService;
+  guard: Guard;
+}> = async (app, { points, queries, catalogue, guard }) => {
   const me = (request: Parameters<Guard['principal']>[0]) => guard.principal(request);
 
   app.get(
@@ -45,7 +49,7 @@ export const pointsRoutes: FastifyPluginAsyncTypebox<{ points: PointsService; gu
       preHandler: guard.require(...EVERYONE),
       schema: { tags, security, summary: 'The rule table', response: { 200: Type.Array(RuleOut) } },
     },
-    () => points.rules(),
+    () => catalogue.rules(),
   );
   app.put(
     '/api/points/rules/:code',
@@ -60,7 +64,7 @@ export const pointsRoutes: FastifyPluginAsyncTypebox<{ points: PointsService; gu
         response: { 200: RuleOut },
       },
     },
-    (request) => points.setRule(request.params.code, request.body, me(request).id),
+    (request) => catalogue.setRule(request.params.code, request.body, me(request).id),
   );
 
   app.post(
@@ -135,7 +139,7 @@ export const pointsRoutes: FastifyPluginAsyncTypebox<{ points: PointsService; gu
         response: { 200: SummaryOut },
       },
     },
-    (request) => points.summary(me(request).id),
+    (request) => queries.summary(me(request).id),
   );
   app.get(
     '/api/points/accounts/:id',
@@ -149,7 +153,7 @@ export const pointsRoutes: FastifyPluginAsyncTypebox<{ points: PointsService; gu
         response: { 200: SummaryOut },
       },
     },
-    (request) => points.summary(request.params.id),
+    (request) => queries.summary(request.params.id),
   );
   app.get(
     '/api/points/ledger',
@@ -163,7 +167,7 @@ export const pointsRoutes: FastifyPluginAsyncTypebox<{ points: PointsService; gu
         response: { 200: LedgerOut },
       },
     },
-    (request) => points.ledger(request.query),
+    (request) => queries.ledger(request.query),
   );
   app.get(
     '/api/points/leaderboard',
@@ -179,7 +183,7 @@ export const pointsRoutes: FastifyPluginAsyncTypebox<{ points: PointsService; gu
         response: { 200: LeaderboardOut },
       },
     },
-    (request) => points.leaderboard(request.query.month),
+    (request) => queries.leaderboard(request.query.month),
   );
   app.get(
     '/api/points/audit',
@@ -192,7 +196,7 @@ export const pointsRoutes: FastifyPluginAsyncTypebox<{ points: PointsService; gu
         response: { 200: AuditOut },
       },
     },
-    () => points.audit(),
+    () => queries.audit(),
   );
 
   app.get(
@@ -206,7 +210,7 @@ export const pointsRoutes: FastifyPluginAsyncTypebox<{ points: PointsService; gu
         response: { 200: Type.Array(ItemOut) },
       },
     },
-    () => points.catalogue(),
+    () => catalogue.catalogue(),
   );
   app.post(
     '/api/points/catalogue',
@@ -214,7 +218,7 @@ export const pointsRoutes: FastifyPluginAsyncTypebox<{ points: PointsService; gu
       preHandler: guard.require('manager'),
       schema: { tags, security, summary: 'Add an item', body: CreateItemBody, response: { 201: ItemOut } },
     },
-    async (request, reply) => reply.status(201).send(await points.addItem(request.body)),
+    async (request, reply) => reply.status(201).send(await catalogue.addItem(request.body)),
   );
   app.patch(
     '/api/points/catalogue/:id',
@@ -229,7 +233,7 @@ export const pointsRoutes: FastifyPluginAsyncTypebox<{ points: PointsService; gu
         response: { 200: ItemOut },
       },
     },
-    (request) => points.updateItem(request.params.id, request.body),
+    (request) => catalogue.updateItem(request.params.id, request.body),
   );
 
   app.post(
@@ -269,9 +273,9 @@ export const pointsRoutes: FastifyPluginAsyncTypebox<{ points: PointsService; gu
         if (request.query.accountId && request.query.accountId !== caller.id) {
           throw refuse(403, 'forbidden', { original: 'a resident sees only their own redemptions' });
         }
-        return points.redemptions(caller.id);
+        return queries.redemptions(caller.id);
       }
-      return points.redemptions(request.query.accountId);
+      return queries.redemptions(request.query.accountId);
     },
   );
 };
