@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as registry from './0001-registry.js';
 import * as governance from './0002-governance.js';
+import * as wasteRouting from './0003-waste-routing.js';
 
 /**
  * Migrations live in code (not read from a folder at run time) so they ship inside the bundle
@@ -10,6 +11,7 @@ import * as governance from './0002-governance.js';
 const migrations: Record<string, Migration> = {
   '0001-registry': registry,
   '0002-governance': governance,
+  '0003-waste-routing': wasteRouting,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,53 @@
+/** Settings of waste planning, with the defaults the module runs on when nothing is configured. */
+import type { GeoPoint, RoadMatrix } from './geo.js';
+import type { FleetConfig } from './planner.js';
+
+export interface WasteRoutingConfig {
+  /** Depot and dump; when absent both sit at the centre of the registered bins. */
+  depot?: GeoPoint;
+  dump?: GeoPoint;
+  fleet: Omit<FleetConfig, 'depot' | 'dump'>;
+  /** Local time the trucks leave (HH:MM). */
+  roundTime: string;
+  /** node-cron expression and zone of the morning planning run. */
+  cron: string;
+  timezone: string;
+  utcOffsetHours: number;
+  thresholdPct: number;
+  optionalMinPct: number;
+  prizeMetresPerPct: number;
+  /** Fill history the forecast learns from. */
+  historyDays: number;
+  /** Bin volume when the registry gives none (the sim's 240 L wheelie bin). */
+  defaultBinLiters: number;
+  fireTempC: number;
+  tiltDeg: number;
+  timeLimitMs: number;
+  seed: number;
+  road?: RoadMatrix;
+}
+
+export const DEFAULT_WASTE_CONFIG: WasteRoutingConfig = {
+  fleet: {
+    vehicleIds: ['truck-1', 'truck-2'],
+    capacityLiters: 6000,
+    shiftMinutes: 8 * 60,
+    speedKmh: 15,
+    detourFactor: 1.3,
+    serviceMinutes: 2,
+    dumpMinutes: 10,
+  },
+  roundTime: '09:30',
+  cron: '30 5 * * *',
+  timezone: 'Asia/Shanghai',
+  utcOffsetHours: 8,
+  thresholdPct: 80,
+  optionalMinPct: 50,
+  prizeMetresPerPct: 3,
+  historyDays: 28,
+  defaultBinLiters: 240,
+  fireTempC: 60,
+  tiltDeg: 45,
+  timeLimitMs: 5000,
+  seed: 1,
+};

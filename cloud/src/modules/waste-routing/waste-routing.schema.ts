@@ -1,0 +1,57 @@
+/** TypeBox schemas of the waste-routing API (requests validated, responses serialised from them). */
+import { Type } from 'typebox';
+
+export const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+
+export const RouteStopSchema = Type.Object({
+  id: Type.String(),
+  seq: Type.Integer(),
+  kind: Type.Union([Type.Literal('bin'), Type.Literal('dump'), Type.Literal('depot')]),
+  binId: Type.Union([Type.String(), Type.Null()]),
+  address: Type.Union([Type.String(), Type.Null()]),
+  lat: Type.Union([Type.Number(), Type.Null()]),
+  lon: Type.Union([Type.Number(), Type.Null()]),
+  trip: Type.Integer(),
+  expectedAt: Type.Number({ description: 'expected arrival, ms since the epoch' }),
+  forecastPct: Type.Union([Type.Number(), Type.Null()]),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('done'), Type.Literal('skipped')]),
+  measuredPct: Type.Union([Type.Number(), Type.Null()]),
+  skipReason: Type.Union([Type.Literal('blocked'), Type.Literal('not_accessible'), Type.Null()]),
+  doneAt: Type.Union([Type.Number(), Type.Null()]),
+});
+
+export const TruckRouteSchema = Type.Object({
+  vehicleId: Type.String(),
+  distanceM: Type.Number(),
+  durationMin: Type.Number(),
+  stops: Type.Array(RouteStopSchema),
+});
+
+export const RoundSchema = Type.Object({
+  id: Type.String(),
+  date: DateString,
+  pickupAt: Type.Number(),
+  plannedAt: Type.Number(),
+  distanceM: Type.Number(),
+  baselineM: Type.Number({ description: 'a fixed round of all bins that day' }),
+  trucks: Type.Array(TruckRouteSchema),
+});
+
+export const StopOutcomeSchema = Type.Union([
+  Type.Object({ status: Type.Literal('done'), measuredPct: Type.Number({ minimum: 0, maximum: 100 }) }),
+  Type.Object({
+    status: Type.Literal('skipped'),
+    reason: Type.Union([Type.Literal('blocked'), Type.Literal('not_accessible')]),
+  }),
+]);
+
+export const DayStatsSchema = Type.Object({
+  date: DateString,
+  km: Type.Number(),
+  hours: Type.Number(),
+  binsCollected: Type.Integer(),
+  binsSkipped: Type.Integer(),
+  overflowEvents: Type.Integer(),
+  baselineKm: Type.Number(),
+  kmSaved: Type.Number(),
+});

@@ -1,0 +1,359 @@
+/**
+ * Waste pickup planning: reads the registry's bins and their fill history, forecasts, selects,
+ * solves, and keeps the day's round with the crews' reports. The algorithms are the pure modules
+ * next to this file; this service only gathers inputs and stores outputs.
+ */
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '../../errors.js';
+import type { Clock } from '../../ports/clock.js';
+import type { RelationalStore } from '../../ports/relational-store.js';
+import type { TimeseriesStore } from '../../ports/timeseries-store.js';
+import type { Bin } from '../registry/registry.model.js';
+import { type FillSample, learnFillModel } from './forecast.js';
+import type { GeoPoint } from './geo.js';
+import { localDate, localInstant } from './local-time.js';
+import {
+  type FleetConfig,
+  type Plan,
+  type PlanRequest,
+  planRound,
+  type StopInput,
+  travelFor,
+} from './planner.js';
+import { selectBin } from './selection.js';
+import { type UrgentBinAlerts, urgentConditions } from './urgent-alerts.js';
+import type { WasteRoutingConfig } from './waste-routing.config.js';
+import type {
+  DayStats,
+  RoundView,
+  SkipReason,
+  TruckRouteView,
+  WasteRoundsTable,
+  WasteStopsTable,
+} from './waste-routing.model.js';
+import { WasteRoutingRepository } from './waste-routing.repository.js';
+
+/** What the service needs of the registry. */
+export interface BinDirectory {
+  listBins(): Promise<Bin[]>;
+}
+
+export interface PlanOptions {
+  /** Local date (default: today by the clock). */
+  date?: string;
+  onProgress?: (bestObjective: number, elapsedMs: number, iteration: number) => void;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const FULL_PCT = 99.5;
+
+export class WasteRoutingService {
+  private readonly repo: WasteRoutingRepository;
+
+  constructor(
+    store: RelationalStore,
+    private readonly timeseries: TimeseriesStore,
+    private readonly bins: BinDirectory,
+    private readonly alerts: UrgentBinAlerts,
+    private readonly clock: Clock,
+    readonly config: WasteRoutingConfig,
+  ) {
+    this.repo = new WasteRoutingRepository(store);
+  }
+
+  today(): string {
+    return localDate(this.clock.now(), this.config.utcOffsetHours);
+  }
+
+  /**
+   * Plans (or re-plans) a day's round. Stops already done or skipped are kept as reported; every
+   * other bin is forecast again and the pending part is solved afresh from now (or the round time).
+   */
+  async plan(options: PlanOptions = {}): Promise<RoundView> {
+    const cfg = this.config;
+    const now = this.clock.now();
+    const date = options.date ?? this.today();
+    const pickupAt = localInstant(date, cfg.roundTime, cfg.utcOffsetHours);
+    const existing = await this.repo.roundByDate(date);
+    const kept = existing ? (await this.repo.stops(existing.id)).filter((s) => s.status !== 'pending') : [];
+    const handled = new Set(kept.map((s) => s.bin_id));
+    const allBins = await this.bins.listBins();
+    const fleet = this.fleet(allBins);
+    const { stops, baseline } = await this.candidates(allBins, pickupAt, now);
+    const request: PlanRequest = {
+      stops: stops.filter((s) => !handled.has(s.binId)),
+      fleet,
+      startAt: Math.max(pickupAt, now),
+      timeLimitMs: cfg.timeLimitMs,
+      seed: cfg.seed,
+      ...(cfg.road ? { road: cfg.road } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    };
+    const plan = planRound(request);
+    // The fixed daily round of every bin, on the same day's volumes: the "km saved" reference.
+    const baselinePlan = planRound({
+      ...request,
+      stops: baseline,
+      startAt: pickupAt,
+      timeLimitMs: Math.min(1000, cfg.timeLimitMs),
+    });
+    const round: WasteRoundsTable = {
+      id: existing?.id ?? randomUUID(),
+      date,
+      pickup_at: pickupAt,
+      planned_at: now,
+      baseline_m: baselinePlan.distanceM,
+      created_at: existing?.created_at ?? now,
+    };
+    await this.repo.savePlan(round, this.rows(round.id, request, plan, kept));
+    await this.checkUrgent();
+    return this.round(date);
+  }
+
+  /** The bins a round considers, and the same bins as a fixed round would visit them. */
+  private async candidates(bins: Bin[], pickupAt: number, now: number) {
+    const cfg = this.config;
+    const withDevice = bins.filter((b) => b.deviceId !== null).map((b) => b.deviceId!);
+    const latest = new Map((await this.timeseries.latest(withDevice)).map((r) => [r.device, r]));
+    const stops: StopInput[] = [];
+    const baseline: StopInput[] = [];
+    for (const bin of bins) {
+      const history = bin.deviceId ? await this.history(bin.deviceId, now) : [];
+      const reading = bin.deviceId ? latest.get(bin.deviceId) : undefined;
+      const fill = reading?.values.fill_pct;
+      const sel = selectBin(
+        {
+          binId: bin.id,
+          model:
+            history.length > 0 ? learnFillModel(history, { utcOffsetHours: cfg.utcOffsetHours }) : undefined,
+          latest: reading && typeof fill === 'number' ? { ts: reading.ts, fillPct: fill } : undefined,
+        },
+        {
+          pickupAt,
+          nextPickupAt: pickupAt + DAY,
+          thresholdPct: cfg.thresholdPct,
+          optionalMinPct: cfg.optionalMinPct,
+          prizeMetresPerPct: cfg.prizeMetresPerPct,
+          staleAfterMs: 6 * HOUR,
+          minHistoryHours: 72,
+        },
+      );
+      const liters = bin.capacityLiters ?? cfg.defaultBinLiters;
+      const stop: StopInput = {
+        binId: bin.id,
+        at: { lat: bin.lat, lon: bin.lon },
+        forecastPct: Math.round(sel.forecastPct * 10) / 10,
+        volumeLiters: (Math.min(100, Math.max(0, sel.forecastPct)) / 100) * liters,
+      };
+      baseline.push(stop);
+      if (sel.kind === 'mandatory') stops.push(stop);
+      else if (sel.kind === 'optional') stops.push({ ...stop, prizeM: sel.prizeM });
+    }
+    return { stops, baseline };
+  }
+
+  /** Hourly fill levels (last reading of each hour) over the learning window. */
+  private async history(device: string, now: number): Promise<FillSample[]> {
+    const points = await this.timeseries.aggregate({
+      device,
+      field: 'fill_pct',
+      fn: 'last',
+      window: '1h',
+      from: now - this.config.historyDays * DAY,
+      to: now,
+      utcOffsetHours: this.config.utcOffsetHours,
+    });
+    return points.map((p) => ({ ts: p.start + HOUR, fillPct: p.value }));
+  }
+
+  /** Depot and dump as planning uses them (configured, or the centre of the bins). */
+  async places(): Promise<{ depot: GeoPoint; dump: GeoPoint }> {
+    const f = this.fleet(await this.bins.listBins());
+    return { depot: f.depot, dump: f.dump };
+  }
+
+  private fleet(bins: Bin[]): FleetConfig {
+    const c = this.config;
+    const centre: GeoPoint =
+      bins.length > 0
+        ? {
+            lat: bins.reduce((s, b) => s + b.lat, 0) / bins.length,
+            lon: bins.reduce((s, b) => s + b.lon, 0) / bins.length,
+          }
+        : { lat: 0, lon: 0 };
+    return { ...c.fleet, depot: c.depot ?? centre, dump: c.dump ?? c.depot ?? centre };
+  }
+
+  /** Rows of the new pending stops, numbered after each truck's kept (reported) stops. */
+  private rows(roundId: string, req: PlanRequest, plan: Plan, kept: WasteStopsTable[]): WasteStopsTable[] {
+    const travel = travelFor(req);
+    const N = travel.size;
+    const node = new Map(req.stops.map((s, i) => [s.binId, i + 1]));
+    const rows: WasteStopsTable[] = [];
+    for (const truck of plan.trucks) {
+      let seq = kept
+        .filter((k) => k.vehicle_id === truck.vehicleId)
+        .reduce((m, k) => Math.max(m, k.seq + 1), 0);
+      let prev = N - 1;
+      for (const v of truck.visits) {
+        const to = v.kind === 'bin' ? node.get(v.binId!)! : v.kind === 'dump' ? 0 : N - 1;
+        rows.push({
+          id: randomUUID(),
+          round_id: roundId,
+          vehicle_id: truck.vehicleId,
+          seq: seq++,
+          kind: v.kind,
+          bin_id: v.binId ?? null,
+          trip: v.trip,
+          expected_at: v.arrivalAt,
+          forecast_pct: v.forecastPct ?? null,
+          leg_m: travel.dist[prev * N + to]!,
+          leg_s: travel.time[prev * N + to]!,
+          status: 'pending',
+          measured_pct: null,
+          skip_reason: null,
+          done_at: null,
+          done_by: null,
+        });
+        prev = to;
+      }
+    }
+    return rows;
+  }
+
+  async round(date = this.today()): Promise<RoundView> {
+    const round = await this.repo.roundByDate(date);
+    if (!round) throw new ApiError(404, 'no_round', `no round planned for ${date}`);
+    const stops = await this.repo.stops(round.id);
+    const bins = new Map((await this.bins.listBins()).map((b) => [b.id, b]));
+    const trucks = new Map<string, TruckRouteView>();
+    for (const s of stops) {
+      const t = trucks.get(s.vehicle_id) ?? {
+        vehicleId: s.vehicle_id,
+        distanceM: 0,
+        durationMin: 0,
+        stops: [],
+      };
+      trucks.set(s.vehicle_id, t);
+      const bin = s.bin_id ? bins.get(s.bin_id) : undefined;
+      t.distanceM += s.leg_m;
+      t.durationMin = Math.max(t.durationMin, (s.expected_at - round.pickup_at) / 60_000);
+      t.stops.push({
+        id: s.id,
+        seq: s.seq,
+        kind: s.kind,
+        binId: s.bin_id,
+        address: bin?.name ?? null,
+        lat: bin?.lat ?? null,
+        lon: bin?.lon ?? null,
+        trip: s.trip,
+        expectedAt: s.expected_at,
+        forecastPct: s.forecast_pct,
+        status: s.status,
+        measuredPct: s.measured_pct,
+        skipReason: s.skip_reason,
+        doneAt: s.done_at,
+      });
+    }
+    const list = [...trucks.values()];
+    return {
+      id: round.id,
+      date: round.date,
+      pickupAt: round.pickup_at,
+      plannedAt: round.planned_at,
+      distanceM: list.reduce((s, t) => s + t.distanceM, 0),
+      baselineM: round.baseline_m,
+      trucks: list,
+    };
+  }
+
+  async markDone(stopId: string, measuredPct: number, userId: string): Promise<void> {
+    await this.complete(stopId, { status: 'done', measured_pct: measuredPct, skip_reason: null }, userId);
+  }
+
+  async markSkipped(stopId: string, reason: SkipReason, userId: string): Promise<void> {
+    await this.complete(stopId, { status: 'skipped', measured_pct: null, skip_reason: reason }, userId);
+  }
+
+  private async complete(
+    stopId: string,
+    change: Pick<WasteStopsTable, 'status' | 'measured_pct' | 'skip_reason'>,
+    userId: string,
+  ): Promise<void> {
+    const stop = await this.repo.stop(stopId);
+    if (!stop) throw new ApiError(404, 'not_found', `no stop ${stopId}`);
+    if (stop.kind !== 'bin') throw new ApiError(409, 'not_a_bin', 'only bin stops are reported');
+    const ok = await this.repo.complete(stopId, { ...change, done_at: this.clock.now(), done_by: userId });
+    if (!ok) throw new ApiError(409, 'already_reported', `stop ${stopId} is already ${stop.status}`);
+  }
+
+  /** Raises fire and tilt alerts from the bins' latest readings (once per bin, kind and hour). */
+  async checkUrgent(): Promise<number> {
+    const bins = (await this.bins.listBins()).filter((b) => b.deviceId !== null);
+    const latest = new Map(
+      (await this.timeseries.latest(bins.map((b) => b.deviceId!))).map((r) => [r.device, r]),
+    );
+    let raised = 0;
+    for (const bin of bins) {
+      const r = latest.get(bin.deviceId!);
+      if (!r || this.clock.now() - r.ts > HOUR) continue;
+      for (const c of urgentConditions(r.values, this.config)) {
+        // One alert per bin, kind and local hour: a burning bin re-alerts hourly, not per reading.
+        const alertId = `bin:${bin.id}:${c.kind}:${Math.floor(r.ts / HOUR)}`;
+        await this.alerts.raise(bin.id, c.kind, { alertId, at: r.ts, value: c.value });
+        raised++;
+      }
+    }
+    return raised;
+  }
+
+  /** Per day: km and hours driven (planned), bins collected and skipped, overflows, km saved. */
+  async stats(fromDate: string, toDate: string): Promise<DayStats[]> {
+    const rounds = await this.repo.roundsBetween(fromDate, toDate);
+    const devices = (await this.bins.listBins()).filter((b) => b.deviceId !== null).map((b) => b.deviceId!);
+    const out: DayStats[] = [];
+    for (const r of rounds) {
+      const stops = await this.repo.stops(r.id);
+      const km = stops.reduce((s, x) => s + x.leg_m, 0) / 1000;
+      const ends = new Map<string, number>();
+      for (const s of stops) ends.set(s.vehicle_id, Math.max(ends.get(s.vehicle_id) ?? 0, s.expected_at));
+      const hours = [...ends.values()].reduce((s, e) => s + (e - r.pickup_at) / HOUR, 0);
+      const dayStart = localInstant(r.date, '00:00', this.config.utcOffsetHours);
+      out.push({
+        date: r.date,
+        km,
+        hours,
+        binsCollected: stops.filter((s) => s.kind === 'bin' && s.status === 'done').length,
+        binsSkipped: stops.filter((s) => s.kind === 'bin' && s.status === 'skipped').length,
+        overflowEvents: await this.overflows(devices, dayStart, dayStart + DAY),
+        baselineKm: r.baseline_m / 1000,
+        kmSaved: r.baseline_m / 1000 - km,
+      });
+    }
+    return out;
+  }
+
+  /** Times a bin became full (hourly maximum crossing the full mark) within [from, to). */
+  private async overflows(devices: string[], from: number, to: number): Promise<number> {
+    let events = 0;
+    for (const device of devices) {
+      const hours = await this.timeseries.aggregate({
+        device,
+        field: 'fill_pct',
+        fn: 'max',
+        window: '1h',
+        from: from - HOUR,
+        to,
+        utcOffsetHours: this.config.utcOffsetHours,
+      });
+      let wasFull = false;
+      for (const h of hours) {
+        const full = h.value >= FULL_PCT;
+        if (full && !wasFull && h.start >= from) events++;
+        wasFull = full;
+      }
+    }
+    return events;
+  }
+}
