@@ -22,6 +22,11 @@ import { IngestService } from './modules/ingest/ingest.service.js';
 import { Spool } from './modules/ingest/spool.js';
 import { mosquittoSync } from './modules/provisioning/mosquitto-sync.js';
 import { type RunningRegistry, startRegistry } from './modules/registry/start-registry.js';
+import { DEFAULT_WASTE_CONFIG } from './modules/waste-routing/waste-routing.config.js';
+import { wasteRoutingJobs } from './modules/waste-routing/waste-routing.job.js';
+import { wasteRoutingRoutes } from './modules/waste-routing/waste-routing.routes.js';
+import { WasteRoutingService } from './modules/waste-routing/waste-routing.service.js';
+import { WorkOrderUrgentAlerts } from './modules/waste-routing/work-order-alerts.js';
 import { systemClock } from './ports/clock.js';
 import type { TimeseriesStore } from './ports/timeseries-store.js';
 
@@ -86,6 +91,16 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
   await governance.catalogue.ensureDefaults();
   const scheduler = new Scheduler(systemClock, logger.child({ module: 'jobs' }));
   for (const job of governance.jobs) scheduler.add(job);
+  // Waste pickup: morning plan and fire/tilt checks; urgent bins open work orders.
+  const wasteRouting = new WasteRoutingService(
+    registry.store,
+    store,
+    registry.module.registry,
+    new WorkOrderUrgentAlerts(governance.workOrders, registry.module.registry),
+    systemClock,
+    DEFAULT_WASTE_CONFIG,
+  );
+  for (const job of wasteRoutingJobs(wasteRouting)) scheduler.add(job);
 
   // A gateway may only report devices that are not registered to another gateway.
   ingest.setDeviceGuard((gatewayId, deviceId) =>
@@ -147,6 +162,7 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
         ...(registry.api.extensions ?? []),
         gatewayConfigRoutes(gatewayConfig),
         governanceRoutes(governance),
+        wasteRoutingRoutes(wasteRouting),
       ],
       ...(syncMosquitto ? { onCredentialsChanged: syncMosquitto } : {}),
       store: registry.store,
