@@ -25,6 +25,7 @@ import { SlaService } from '../work-orders/sla.service.js';
 import { TeamsService } from '../work-orders/teams.service.js';
 import type { PeopleDirectory } from '../work-orders/work-orders.model.js';
 import { subscribeWorkOrderNotifications } from '../work-orders/work-orders.notifications.js';
+import { WorkOrderQueries } from '../work-orders/work-orders.queries.js';
 import { workOrdersRoutes } from '../work-orders/work-orders.routes.js';
 import { WorkOrdersService } from '../work-orders/work-orders.service.js';
 
@@ -32,6 +33,7 @@ import { WorkOrdersService } from '../work-orders/work-orders.service.js';
 export interface GovernanceModule {
   bus: EventBus<GovernanceEvents>;
   workOrders: WorkOrdersService;
+  workOrderQueries: WorkOrderQueries;
   sla: SlaService;
   teams: TeamsService;
   photos: PhotosService;
@@ -89,6 +91,7 @@ export function createGovernanceModule(deps: GovernanceDeps): GovernanceModule {
   return {
     bus,
     workOrders,
+    workOrderQueries: new WorkOrderQueries(store),
     sla,
     teams: new TeamsService(store, clock, people),
     photos: new PhotosService(store, clock, workOrders, join(deps.dataDir, 'work-order-photos')),
@@ -121,7 +124,11 @@ export function createGovernanceModule(deps: GovernanceDeps): GovernanceModule {
 export function governanceRoutes(module: GovernanceModule): FastifyPluginAsync<GuardedContext> {
   return async (app, { guard }) => {
     installLocalizedErrorHandler(app);
-    await app.register(workOrdersRoutes, { workOrders: module.workOrders, guard });
+    await app.register(workOrdersRoutes, {
+      workOrders: module.workOrders,
+      queries: module.workOrderQueries,
+      guard,
+    });
     await app.register(photosRoutes, { photos: module.photos, guard });
     await app.register(slaRoutes, { sla: module.sla, teams: module.teams, guard });
     await app.register(pointsRoutes, {

@@ -45,7 +45,7 @@ export class PhotosService {
   }
 
   async add(actor: Principal, orderId: string, contentType: string, data: Buffer): Promise<Photo> {
-    await this.workOrders.visibleRow(actor, orderId);
+    await this.workOrders.access.visibleRow(actor, orderId);
     const type = contentType.split(';')[0]!.trim().toLowerCase();
     const signature = SIGNATURES[type];
     if (!signature) throw refuse(415, 'photo_type_unsupported', { type, allowed: PHOTO_TYPES });
@@ -79,7 +79,7 @@ export class PhotosService {
     orderId: string,
     photoId: string,
   ): Promise<{ file: string; contentType: string }> {
-    await this.workOrders.visibleRow(actor, orderId);
+    await this.workOrders.access.visibleRow(actor, orderId);
     const row = await this.orders.photo(orderId, photoId);
     if (!row) throw refuse(404, 'photo_not_found', { id: photoId });
     return { file: join(this.dir, row.path), contentType: row.content_type };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { bearerAuth, type Guard } from '../auth/guard.js';
 import type { Role } from '../users/users.model.js';
+import type { WorkOrderQueries } from './work-orders.queries.js';
 import {
   CompleteBody,
   CreateWorkOrderBody,
@@ -29,8 +30,9 @@ const refusals = 'Refusals: `{error, message, details?}`, message in Accept-Lang
 /** 报修/事件: the closed loop over HTTP. Residents see their own, staff their team's, managers all. */
 export const workOrdersRoutes: FastifyPluginAsyncTypebox<{
   workOrders: WorkOrdersService;
+  queries: WorkOrderQueries;
   guard: Guard;
-}> = async (app, { workOrders, guard }) => {
+}> = async (app, { workOrders, queries, guard }) => {
   const me = guard.principal.bind(guard);
 
   app.post(
@@ -61,7 +63,7 @@ export const workOrdersRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: PageOut },
       },
     },
-    (request) => workOrders.list(me(request), request.query),
+    (request) => queries.list(me(request), request.query),
   );
 
   app.get(
@@ -76,7 +78,7 @@ export const workOrdersRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: WorkOrderDetailOut },
       },
     },
-    (request) => workOrders.get(me(request), request.params.id),
+    (request) => queries.get(me(request), request.params.id),
   );
 
   const move = { tags, security, params: IdParams, response: { 200: WorkOrderOut } };
@@ -195,6 +197,6 @@ export const workOrdersRoutes: FastifyPluginAsyncTypebox<{
         },
       },
     },
-    (request) => workOrders.landedSuggestions(request.query.page, request.query.pageSize),
+    (request) => queries.landedSuggestions(request.query.page, request.query.pageSize),
   );
 };

@@ -7,29 +7,21 @@ import { refuse } from '../../i18n/localized-error.js';
 import type { Clock } from '../../ports/clock.js';
 import type { RelationalStore } from '../../ports/relational-store.js';
 import type { Principal } from '../users/users.model.js';
-import { illegalTransition, orderNotFound } from './refusals.js';
+import { illegalTransition } from './refusals.js';
 import type { SlaService } from './sla.service.js';
 import { TeamsRepository } from './teams.repository.js';
+import { isManager, WorkOrderAccess } from './work-order-access.js';
 import {
   type Action,
   type Category,
-  type HistoryEntry,
   NEXT,
   type PeopleDirectory,
-  type Photo,
   type Source,
   type Status,
   TARGET,
   type WorkOrder,
 } from './work-orders.model.js';
-import {
-  type ListFilter,
-  type SortKey,
-  toWorkOrder,
-  type Visibility,
-  type WorkOrderRow,
-  WorkOrdersRepository,
-} from './work-orders.repository.js';
+import { toWorkOrder, type WorkOrderRow, WorkOrdersRepository } from './work-orders.repository.js';
 
 const MINUTE = 60_000;
 
@@ -50,22 +42,11 @@ export interface AlertWorkOrder extends NewWorkOrder {
   dispatchTo?: { teamId?: string; assigneeId?: string };
 }
 
-export interface ListQuery extends ListFilter {
-  sort?: SortKey;
-  order?: 'asc' | 'desc';
-  page?: number;
-  pageSize?: number;
-}
-
-export type WorkOrderDetail = WorkOrder & { history: HistoryEntry[]; photos: Photo[] };
-
 /** Actions needing a worker: the assignee, someone in the assigned team, or a manager. */
 const WORKER_ACTIONS: readonly Action[] = ['start', 'complete'];
 /** A staff response stops the SLA clock (dispatching is the dispatcher's act, not a response). */
 const RESPONSES: readonly Action[] = ['start', 'complete', 'reject'];
 const VOLUNTEER_CATEGORIES: readonly Category[] = ['elder_check', 'volunteer'];
-
-const isManager = (p: Principal | null) => p === null || p.role === 'manager' || p.role === 'admin';
 
 /**
  * The work-order loop: reported → dispatched → in_progress → completed → rated, or rejected /
@@ -77,6 +58,8 @@ const isManager = (p: Principal | null) => p === null || p.role === 'manager' ||
 export class WorkOrdersService {
   private readonly orders: WorkOrdersRepository;
   private readonly teams: TeamsRepository;
+  /** Visibility checks; public so the photo service asks the same question. */
+  readonly access: WorkOrderAccess;
 
   constructor(
     private readonly store: RelationalStore,
@@ -88,6 +71,7 @@ export class WorkOrdersService {
   ) {
     this.orders = new WorkOrdersRepository(store.db);
     this.teams = new TeamsRepository(store.db);
+    this.access = new WorkOrderAccess(this.orders, this.teams);
   }
 
   async create(actor: Principal, input: NewWorkOrder): Promise<WorkOrder> {
@@ -174,50 +158,12 @@ export class WorkOrdersService {
     return order;
   }
 
-  async get(actor: Principal, id: string): Promise<WorkOrderDetail> {
-    const row = await this.visibleRow(actor, id);
-    const [history, photos] = await Promise.all([this.orders.history(id), this.orders.photos(id)]);
-    return { ...toWorkOrder(row), history, photos };
-  }
-
-  async list(actor: Principal, query: ListQuery) {
-    const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? 20;
-    const { rows, total } = await this.orders.list(
-      query,
-      await this.visibility(actor),
-      { key: query.sort ?? 'createdAt', order: query.order ?? 'desc' },
-      { offset: (page - 1) * pageSize, limit: pageSize },
-    );
-    return { items: rows.map(toWorkOrder), total, page, pageSize };
-  }
-
-  /** Public 建议落地清单: accepted suggestions that were carried out, without personal data. */
-  async landedSuggestions(page = 1, pageSize = 20) {
-    const { rows, total } = await this.orders.landedSuggestions((page - 1) * pageSize, pageSize);
-    return {
-      total,
-      page,
-      pageSize,
-      items: rows.map((r) => ({
-        id: r.id,
-        title: r.title,
-        description: r.description,
-        location: r.location,
-        outcome: r.completion_note,
-        proposedAt: r.created_at,
-        landedAt: r.completed_at ?? r.updated_at,
-        rating: r.rating,
-      })),
-    };
-  }
-
   async dispatch(
     actor: Principal | null,
     id: string,
     input: { teamId?: string; assigneeId?: string; note?: string },
   ): Promise<WorkOrder> {
-    const row = actor ? await this.visibleRow(actor, id) : await this.row(id);
+    const row = actor ? await this.access.visibleRow(actor, id) : await this.access.row(id);
     this.assertLegal(row, 'dispatch');
     if (!input.teamId && !input.assigneeId) throw refuse(400, 'assignee_required');
     if (input.teamId && !(await this.teams.byId(input.teamId))) {
@@ -268,7 +214,7 @@ export class WorkOrdersService {
   }
 
   async rate(actor: Principal, id: string, input: { score: number; comment?: string }): Promise<WorkOrder> {
-    const row = await this.visibleRow(actor, id);
+    const row = await this.access.visibleRow(actor, id);
     if (row.reporter_id !== actor.id) throw refuse(403, 'not_reporter', { action: 'rate' });
     if (row.status === 'rated') throw refuse(409, 'already_rated');
     return this.move(
@@ -281,13 +227,13 @@ export class WorkOrdersService {
   }
 
   async reject(actor: Principal, id: string, reason: string): Promise<WorkOrder> {
-    const row = await this.visibleRow(actor, id);
+    const row = await this.access.visibleRow(actor, id);
     if (!reason.trim()) throw refuse(400, 'reason_required', { action: 'reject' });
     return this.move(actor, row, 'reject', { close_reason: reason }, reason);
   }
 
   async cancel(actor: Principal, id: string, reason: string): Promise<WorkOrder> {
-    const row = await this.visibleRow(actor, id);
+    const row = await this.access.visibleRow(actor, id);
     if (!isManager(actor) && row.reporter_id !== actor.id) {
       throw refuse(403, 'not_reporter', { action: 'cancel' });
     }
@@ -300,7 +246,7 @@ export class WorkOrdersService {
    * the bus. Once per order, and not for a rejected or cancelled one.
    */
   async confirmValid(actor: Principal, id: string, note?: string): Promise<WorkOrder> {
-    const row = await this.visibleRow(actor, id);
+    const row = await this.access.visibleRow(actor, id);
     const status = row.status as Status;
     if (status === 'rejected' || status === 'cancelled') throw illegalTransition(id, status, 'confirm');
     if (row.validated_at !== null) throw refuse(409, 'already_validated');
@@ -380,32 +326,8 @@ export class WorkOrdersService {
 
   // ---- internals
 
-  private async row(id: string): Promise<WorkOrderRow> {
-    const row = await this.orders.byId(id);
-    if (!row) throw orderNotFound(id);
-    return row;
-  }
-
-  private async visibility(actor: Principal): Promise<Visibility> {
-    if (isManager(actor)) return { all: true };
-    return { all: false, userId: actor.id, teamIds: await this.teams.teamIdsOf(actor.id) };
-  }
-
-  /** The order if the actor may see it; otherwise 404 (existence is not revealed). */
-  async visibleRow(actor: Principal, id: string): Promise<WorkOrderRow> {
-    const row = await this.row(id);
-    const v = await this.visibility(actor);
-    if (v.all) return row;
-    const linked =
-      row.reporter_id === actor.id ||
-      row.assignee_id === actor.id ||
-      (row.team_id !== null && v.teamIds.includes(row.team_id));
-    if (!linked) throw orderNotFound(id);
-    return row;
-  }
-
   private async workerRow(actor: Principal, id: string, action: Action): Promise<WorkOrderRow> {
-    const row = await this.visibleRow(actor, id);
+    const row = await this.access.visibleRow(actor, id);
     this.assertLegal(row, action);
     if (!WORKER_ACTIONS.includes(action) || isManager(actor) || row.assignee_id === actor.id) return row;
     const inTeam = row.team_id !== null && (await this.teams.teamIdsOf(actor.id)).includes(row.team_id);
@@ -460,7 +382,7 @@ export class WorkOrdersService {
       }
       return ok;
     });
-    const order = toWorkOrder(await this.row(row.id));
+    const order = toWorkOrder(await this.access.row(row.id));
     if (!moved) throw illegalTransition(row.id, order.status, action);
     await this.announce(order, from, actor, note, now);
     return order;
