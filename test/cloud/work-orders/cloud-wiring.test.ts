@@ -52,6 +52,8 @@ describe('cloud service with the governance modules', () => {
       'category',
     ]);
     expect(create.security).toEqual([{ bearerAuth: [] }]);
+    const photo = spec.paths['/api/work-orders/{id}/photos'].post;
+    expect(Object.keys(photo.requestBody.content)).toEqual(['image/jpeg', 'image/png', 'image/webp']);
   });
 
   it('seeds the points rules and catalogue, and a resident created by the admin can report', async () => {

@@ -36,6 +36,13 @@ export const photosRoutes: FastifyPluginAsyncTypebox<{ photos: PhotosService; gu
           `Content-Type one of ${PHOTO_TYPES.join(', ')}; at most ${PHOTO_MAX_BYTES / 2 ** 20} MB each, ` +
           `${PHOTOS_PER_ORDER} per order; the bytes must match the declared type.`,
         params: IdParams,
+        // Per media type, as OpenAPI documents it; the schemas accept any bytes (the service checks
+        // them), so Fastify's validator has nothing to refuse.
+        body: {
+          content: Object.fromEntries(
+            PHOTO_TYPES.map((type) => [type, { schema: { description: `the ${type} image bytes` } }]),
+          ),
+        },
         response: { 201: PhotoOut },
       },
     },
