@@ -12,7 +12,7 @@ const TcpBus = Type.Object(
     host: Type.String({ minLength: 1 }),
     port: Type.Integer({ minimum: 1, maximum: 65535, default: 502 }),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000 })),
-    /** Transactions in flight at once (one connection each); most TCP-to-RTU gateways want 1. */
+    /** Requests in flight at once on the connection (pipelined by transaction id); most TCP-to-RTU gateways want 1. */
     maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   },
   { additionalProperties: false },
