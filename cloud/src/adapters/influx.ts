@@ -56,7 +56,11 @@ export class InfluxTimeseriesStore implements TimeseriesStore {
 
   constructor(private readonly options: InfluxOptions) {
     this.measurement = options.measurement ?? 'readings';
-    this.coalescer = new WriteCoalescer({ maxLines: 10_000, maxInFlight: 4, send: (body) => this.send(body) });
+    this.coalescer = new WriteCoalescer({
+      maxLines: 10_000,
+      maxInFlight: 4,
+      send: (body) => this.send(body),
+    });
   }
 
   private headers(): Record<string, string> {
