@@ -106,12 +106,28 @@ try {
     log(`end to end at saturation: ${GATEWAYS} gateways, ${BATCH}-reading batches, ${SECONDS} s`);
     const t0 = performance.now();
     const sat = await runGateways(cloud.mqttUrl, 0);
+    const ackedSeconds = (performance.now() - t0) / 1000;
+    const metric = async (name: string) =>
+      Number(
+        new RegExp(`^${name} (\\d+)`, 'm').exec(
+          (await cloud.app.inject({ method: 'GET', url: '/metrics' })).body,
+        )?.[1] ?? 0,
+      );
+    // Points count as ingested only once they are in InfluxDB: wait for the local spool to drain.
+    const spooledAtAckEnd = await metric('linli_ingest_spooled_readings');
+    while ((await metric('linli_ingest_spooled_readings')) > 0) await new Promise((r) => setTimeout(r, 50));
     const satSeconds = (performance.now() - t0) / 1000;
     const e2e = sat.readings / satSeconds;
-    const metrics = (await cloud.app.inject({ method: 'GET', url: '/metrics' })).body;
-    const spooled = Number(/^linli_ingest_spooled_readings (\d+)/m.exec(metrics)?.[1] ?? 0);
-    const storeErrors = Number(/^linli_ingest_store_errors_total (\d+)/m.exec(metrics)?.[1] ?? 0);
+    const spooled = await metric('linli_ingest_spooled_readings');
+    const storeErrors = await metric('linli_ingest_store_errors_total');
+    const countRes = await fetch(
+      `${influx.url}/query?db=linli&q=${encodeURIComponent('SELECT count("_seq") FROM "readings"')}`,
+    );
+    const stored = (
+      (await countRes.json()) as { results: Array<{ series?: Array<{ values: Array<[string, number]> }> }> }
+    ).results[0]?.series?.[0]?.values[0]?.[1];
 
+    // Wait for the half-load run's points too before measuring the next figure.
     const halfRate = e2e / 2 / BATCH;
     log(`half load: ${Math.round(e2e / 2)} points/s (${halfRate.toFixed(1)} batches/s)`);
     const half = await runGateways(cloud.mqttUrl, halfRate);
@@ -138,7 +154,14 @@ try {
         rawInfluxPointsPerSecond4InFlight: Math.round(raw4),
       },
       ratioToRawCeiling: Math.round((e2e / ceiling) * 100) / 100,
-      integrity: { spooledAtEnd: spooled, storeErrors },
+      integrity: {
+        readingsAcked: sat.readings,
+        readingsInInflux: stored,
+        spooledAtEnd: spooled,
+        storeErrors,
+      },
+      ackedPointsPerSecond: Math.round(sat.readings / ackedSeconds),
+      spooledWhenPublishersStopped: spooledAtAckEnd,
       goal: { ratioToRawCeiling: 0.5 },
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

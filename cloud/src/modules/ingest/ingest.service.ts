@@ -58,8 +58,9 @@ export class IngestService {
     }
     readings = await this.withoutForeignDevices(topic, payload, parsed.gatewayId, readings);
     if (readings.length === 0) return 'dead-lettered';
+    const direct = this.spool.depth() === 0;
     await this.writeDurably(readings);
-    if (this.spool.depth() === 0) this.metrics.readingsStored.inc(readings.length);
+    if (direct && this.spool.depth() === 0) this.metrics.readingsStored.inc(readings.length);
     this.metrics.messagesReceived.inc({ outcome: 'stored' });
     this.metrics.ingestLatency.observe((performance.now() - started) / 1000);
     return 'stored';
@@ -87,33 +88,59 @@ export class IngestService {
     this.drain();
   }
 
-  /** Replays the spool into the store, oldest first, backing off while the store is down. */
+  /**
+   * Replays the spool into the store, oldest first, with up to DRAIN_PARALLEL writes in flight,
+   * backing off while the store is down. After a failure everything not yet released is taken
+   * again (writes are idempotent, so a batch written twice changes nothing).
+   */
   private drain(): void {
     if (this.draining || this.stopped) return;
     this.draining = (async () => {
-      for (let attempt = 0; !this.stopped; ) {
-        const next = this.spool.take(20);
-        if (!next) break;
-        try {
-          await this.store.write(next.readings);
-          this.spool.release(next.upToId, next.readings.length);
-          this.metrics.readingsStored.inc(next.readings.length);
-          this.metrics.spooled.set(this.spool.depth());
-          attempt = 0;
-        } catch (err) {
-          this.metrics.storeErrors.inc();
-          if (attempt % 20 === 0)
-            this.logger.warn(
-              { err: (err as Error).message, spooled: this.spool.depth() },
-              'store still unavailable',
-            );
+      let cursor = 0;
+      let attempt = 0;
+      const inFlight = new Set<Promise<void>>();
+      let failed = false;
+      while (!this.stopped) {
+        const next = inFlight.size < DRAIN_PARALLEL ? this.spool.take(20, cursor) : undefined;
+        if (next) {
+          cursor = next.upToId;
+          const write: Promise<void> = this.store.write(next.readings).then(
+            () => {
+              this.spool.release(next.fromId, next.upToId, next.readings.length);
+              this.metrics.readingsStored.inc(next.readings.length);
+              this.metrics.spooled.set(this.spool.depth());
+              attempt = 0;
+            },
+            (err: Error) => {
+              failed = true;
+              this.metrics.storeErrors.inc();
+              if (attempt % 20 === 0)
+                this.logger.warn(
+                  { err: err.message, spooled: this.spool.depth() },
+                  'store still unavailable',
+                );
+            },
+          );
+          inFlight.add(write);
+          void write.finally(() => inFlight.delete(write));
+          continue;
+        }
+        if (inFlight.size > 0) await Promise.race(inFlight);
+        if (failed) {
+          await Promise.all(inFlight);
+          failed = false;
+          cursor = 0;
           attempt++;
           await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
+        } else if (inFlight.size === 0 && !this.spool.take(1, cursor)) {
+          break; // everything taken has been written, and nothing new arrived
         }
       }
       if (this.spool.depth() === 0) this.logger.info('spool drained; writing to the store directly again');
     })().finally(() => {
       this.draining = undefined;
+      // Readings spooled after the last take() would otherwise wait for the next message.
+      if (!this.stopped && this.spool.depth() > 0) this.drain();
     });
   }
 
@@ -160,5 +187,8 @@ export class IngestService {
     await this.draining;
   }
 }
+
+/** Store writes in flight while draining the spool. */
+const DRAIN_PARALLEL = 3;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

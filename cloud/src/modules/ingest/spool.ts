@@ -29,8 +29,8 @@ export class Spool {
       batch TEXT NOT NULL
     )`);
     this.insert = this.db.prepare('INSERT INTO spool (spooled_at, readings, batch) VALUES (?, ?, ?)');
-    this.oldest = this.db.prepare('SELECT id, batch FROM spool ORDER BY id LIMIT ?');
-    this.remove = this.db.prepare('DELETE FROM spool WHERE id <= ?');
+    this.oldest = this.db.prepare('SELECT id, batch FROM spool WHERE id > ? ORDER BY id LIMIT ?');
+    this.remove = this.db.prepare('DELETE FROM spool WHERE id >= ? AND id <= ?');
     this.countRows = this.db.prepare('SELECT coalesce(sum(readings), 0) AS n FROM spool');
     this.cachedDepth = (this.countRows.get() as { n: number }).n;
   }
@@ -40,16 +40,19 @@ export class Spool {
     this.cachedDepth += readings.length;
   }
 
-  /** The oldest spooled batches, up to `maxBatches`, with the id to pass to `release`. */
-  take(maxBatches: number): { upToId: number; readings: StoredReading[] } | undefined {
-    const rows = this.oldest.all(maxBatches) as Array<{ id: number; batch: string }>;
+  /** The oldest spooled batches after `afterId`, up to `maxBatches`, with the id range to pass to `release`. */
+  take(
+    maxBatches: number,
+    afterId = 0,
+  ): { fromId: number; upToId: number; readings: StoredReading[] } | undefined {
+    const rows = this.oldest.all(afterId, maxBatches) as Array<{ id: number; batch: string }>;
     if (rows.length === 0) return undefined;
     const readings = rows.flatMap((r) => JSON.parse(r.batch) as StoredReading[]);
-    return { upToId: rows[rows.length - 1]!.id, readings };
+    return { fromId: rows[0]!.id, upToId: rows[rows.length - 1]!.id, readings };
   }
 
-  release(upToId: number, readingCount: number): void {
-    this.remove.run(upToId);
+  release(fromId: number, upToId: number, readingCount: number): void {
+    this.remove.run(fromId, upToId);
     this.cachedDepth = Math.max(0, this.cachedDepth - readingCount);
   }
 
