@@ -16,7 +16,12 @@ export const CloudConfig = Type.Object({
     url: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?|tcp)://' })),
     username: Type.Optional(Type.String()),
     password: Type.Optional(Type.String()),
-    shareGroup: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+    /**
+     * Shared-subscription group for scaling out ingest across instances. Unset: a plain persistent
+     * subscription, which the broker queues for while this instance is away; Mosquitto and EMQX do
+     * not queue for a shared group whose members are all offline, so only set it with 2+ instances.
+     */
+    shareGroup: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
     clientId: Type.String({ minLength: 1, maxLength: 128 }),
     embeddedHost: Type.String({ minLength: 1 }),
     embeddedPort: Port,
@@ -89,7 +94,7 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConf
       url: env.MQTT_URL || undefined,
       username: env.MQTT_USERNAME || undefined,
       password: env.MQTT_PASSWORD || undefined,
-      shareGroup: env.MQTT_SHARE_GROUP ?? 'ingest',
+      shareGroup: env.MQTT_SHARE_GROUP || undefined,
       clientId: env.MQTT_CLIENT_ID ?? 'linli-cloud-ingest',
       embeddedHost: env.MQTT_HOST ?? '127.0.0.1',
       embeddedPort: num(env.MQTT_PORT, 1883),

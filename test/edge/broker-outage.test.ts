@@ -152,7 +152,11 @@ describe('broker down for a while, edge killed with SIGKILL during the outage', 
         },
         20_000,
         `all ${lastSeq} readings stored`,
-      );
+      ).catch((err: Error) => {
+        const have = new Set(seqs);
+        const missing = Array.from({ length: lastSeq }, (_, i) => i + 1).filter((n) => !have.has(n));
+        throw new Error(`${err.message}; missing sequence numbers: ${missing.join(',')}`);
+      });
       seqs.sort((a, b) => a - b);
       expect(seqs).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
       console.info(

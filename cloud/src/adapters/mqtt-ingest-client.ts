@@ -53,7 +53,18 @@ export async function startMqttIngest(
     client.once('connect', () => resolve());
     client.once('error', reject);
   });
-  await client.subscribeAsync(topics.allTelemetry(options.shareGroup), { qos: 1 });
+  const telemetryFilter = topics.allTelemetry(options.shareGroup);
+  await client.subscribeAsync(telemetryFilter, { qos: 1 });
+  // A broker that comes back without our session (it lost or expired it) has no subscriptions for
+  // us, and what gateways publish meanwhile would go nowhere: subscribe again on every such connect.
+  client.on('connect', (connack) => {
+    if (connack.sessionPresent) return;
+    options.logger.warn('broker has no session for ingest; subscribing again');
+    const filters = [telemetryFilter, ...listeners.map((l) => l.filter)];
+    client.subscribe(filters, { qos: 1 }, (err) => {
+      if (err) options.logger.error({ err: err.message }, 'resubscribe failed');
+    });
+  });
   options.logger.info({ url: options.url, share: options.shareGroup }, 'ingesting from external MQTT broker');
   const channel: BrokerChannel = {
     publish: async (topic, payload, { retain }) => {
