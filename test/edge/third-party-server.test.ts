@@ -29,15 +29,11 @@ describe('edge polls a third-party Modbus TCP server (pymodbus)', () => {
   afterAll(async () => {
     await server?.stop();
   });
+  const pymodbusBus = () =>
+    new ModbusBus({ id: 'py', type: 'tcp', host: '127.0.0.1', port: server.port!, timeoutMs: 2000 });
 
   it('decodes word-swapped float32, scaled negative int16, uint32 and a discrete input exactly', async () => {
-    const bus = new ModbusBus({
-      id: 'py',
-      type: 'tcp',
-      host: '127.0.0.1',
-      port: server.port!,
-      timeoutMs: 2000,
-    });
+    const bus = pymodbusBus();
     try {
       const profile = loadProfiles().get('linli-wm-100')!;
       const values = await pollDevice(bus, 17, planReads(profile));
@@ -54,13 +50,7 @@ describe('edge polls a third-party Modbus TCP server (pymodbus)', () => {
   });
 
   it("a read past the server's table is a Modbus exception, reported as such", async () => {
-    const bus = new ModbusBus({
-      id: 'py',
-      type: 'tcp',
-      host: '127.0.0.1',
-      port: server.port!,
-      timeoutMs: 2000,
-    });
+    const bus = pymodbusBus();
     try {
       await expect(bus.read(17, 'holding', 3, 10)).rejects.toMatchObject({
         kind: 'exception',
