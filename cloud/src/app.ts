@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { installErrorHandler } from './errors.js';
+import { installLocalizedErrorHandler } from './i18n/error-handler.js';
 import type { Metrics } from './metrics.js';
 import { devicesRoutes } from './modules/devices/devices.routes.js';
 import type { DeadLetterStore } from './modules/ingest/dead-letters.js';
@@ -30,7 +30,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  installErrorHandler(app);
+  installLocalizedErrorHandler(app);
   // Registered before any route: @fastify/swagger collects routes as they are added.
   await app.register(swagger, {
     openapi: {

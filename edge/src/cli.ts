@@ -6,6 +6,7 @@ import { startAgent } from './agent.js';
 import { describeBus, ModbusBus, ModbusRequestError } from './bus/modbus-bus.js';
 import { type BusConfig, loadEdgeConfig } from './config.js';
 import { credentialsParser, saveCredentials } from './credentials.js';
+import { acceptLanguageFromEnv } from './locale.js';
 import { pollDevice } from './poller.js';
 import { planReads } from './read-plan.js';
 import { scanBus } from './scan.js';
@@ -67,7 +68,7 @@ program
     try {
       res = await fetch(new URL('/api/provision', opts.cloud), {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'accept-language': acceptLanguageFromEnv() },
         body: JSON.stringify({ code: opts.code }),
         signal: AbortSignal.timeout(15_000),
       });

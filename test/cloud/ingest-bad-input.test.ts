@@ -106,7 +106,7 @@ describe('ingest rejects bad input without losing anything', () => {
   it('rejects a bad query with a clear 400', async () => {
     const res = await cloud.app.inject({ method: 'GET', url: '/api/devices/wm-100/readings?limit=0' });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ error: 'validation_failed' });
+    expect(res.json()).toMatchObject({ error: 'invalid_field', details: { field: 'limit' } });
     expect(res.json().message).toMatch(/limit/);
   });
 });

@@ -1,13 +1,25 @@
+import { entityName } from './entities.js';
 import type { Language } from './language.js';
 
 type Params = Record<string, unknown>;
 type Render = (p: Params) => string;
 
 const list = (v: unknown, sep: string): string => (Array.isArray(v) ? v.join(sep) : String(v ?? ''));
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const zhList = (v: unknown) => list(v, '、');
 const enList = (v: unknown) => list(v, ', ');
 const orNone = (v: unknown, none: string, join: (v: unknown) => string) =>
   Array.isArray(v) && v.length === 0 ? none : join(v);
+
+const ROLE_ZH: Record<string, string> = {
+  installer: '安装人员',
+  social_worker: '社工',
+  sanitation: '环卫人员',
+  manager: '管理人员',
+  admin: '系统管理员',
+  resident: '居民',
+};
+const roleZh = (role: unknown): string => ROLE_ZH[String(role)] ?? String(role);
 
 /** Names of work-order states, so a refusal reads "当前状态：已派单" rather than a code. */
 const STATE_ZH: Record<string, string> = {
@@ -50,8 +62,14 @@ export const MESSAGES: Record<string, Record<Language, Render>> = {
     en: (p) => String(p.original ?? 'missing, invalid or expired bearer token'),
   },
   forbidden: {
-    'zh-CN': () => '当前账号的角色无权执行此操作',
-    en: (p) => String(p.original ?? 'your role may not do this'),
+    'zh-CN': (p) =>
+      p.role
+        ? `当前角色“${roleZh(p.role)}”无权执行此操作（需要：${asArray(p.needs).map(roleZh).join('、')}）`
+        : '当前账号的角色无权执行此操作',
+    en: (p) =>
+      p.role
+        ? `role ${p.role} may not do this (needs ${asArray(p.needs).join(' or ')})`
+        : String(p.original ?? 'your role may not do this'),
   },
   internal_error: { 'zh-CN': () => '服务器内部错误', en: () => 'Internal server error' },
   invalid_json: {
@@ -138,6 +156,84 @@ export const MESSAGES: Record<string, Record<Language, Render>> = {
   },
   photo_not_found: { 'zh-CN': (p) => `图片 ${p.id} 不存在`, en: (p) => `no photo ${p.id}` },
   notification_not_found: { 'zh-CN': (p) => `通知 ${p.id} 不存在`, en: (p) => `no notification ${p.id}` },
+
+  // ---- registry, users, provisioning, data (shared codes; `what` is an Entity)
+  not_found: {
+    'zh-CN': (p) => `${entityName(p.what, 'zh-CN')} ${p.id} 不存在`,
+    en: (p) => `no ${entityName(p.what, 'en')} ${p.id}`,
+  },
+  duplicate: {
+    'zh-CN': (p) =>
+      p.what === 'household'
+        ? `楼栋 ${p.building} 的 ${p.unit} 室已登记住户`
+        : `${entityName(p.what, 'zh-CN')} ${p.key} 已存在`,
+    en: (p) =>
+      p.what === 'household'
+        ? `building ${p.building} already has a household in unit ${p.unit}`
+        : p.what === 'grid'
+          ? `a grid named ${p.key} exists`
+          : `${entityName(p.what, 'en')} ${p.key} exists`,
+  },
+  in_use: {
+    'zh-CN': (p) =>
+      `${entityName(p.what, 'zh-CN')} ${p.id} 下仍有${list(
+        asArray(p.dependents).map((d) => entityName(d, 'zh-CN')),
+        '、',
+      )}，请先迁移或删除`,
+    en: (p) =>
+      `${entityName(p.what, 'en')} ${p.id} still has ${list(
+        asArray(p.dependents).map((d) => entityName(d, 'en', true)),
+        ', ',
+      )}; move or delete them first`,
+  },
+  unknown_reference: {
+    'zh-CN': (p) =>
+      asArray(p.refs).length === 0
+        ? '引用的对象不存在'
+        : `引用的对象不存在：${list(
+            (asArray(p.refs) as Array<{ what: string; id: string }>).map(
+              (r) => `${entityName(r.what, 'zh-CN')} ${r.id}`,
+            ),
+            ' 或 ',
+          )}`,
+    en: (p) =>
+      asArray(p.refs).length === 0
+        ? 'a referenced record does not exist'
+        : list(
+            (asArray(p.refs) as Array<{ what: string; id: string }>).map(
+              (r) => `no ${entityName(r.what, 'en')} ${r.id}`,
+            ),
+            ' or ',
+          ),
+  },
+  username_taken: {
+    'zh-CN': (p) => `用户名 ${p.username} 已被占用`,
+    en: (p) => `username ${p.username} is taken`,
+  },
+  grid_required: {
+    'zh-CN': () => '社工账号需要指定负责的网格（gridId）',
+    en: () => 'a social worker needs the grid (gridId) they cover',
+  },
+  cannot_disable_self: {
+    'zh-CN': () => '管理员不能停用自己的账号',
+    en: () => 'an admin cannot disable their own account',
+  },
+  invalid_credentials: { 'zh-CN': () => '用户名或密码错误', en: () => 'wrong username or password' },
+  code_unknown: { 'zh-CN': () => '配网码不存在', en: () => 'no such provisioning code' },
+  code_used: { 'zh-CN': () => '该配网码已被使用', en: () => 'this provisioning code was already used' },
+  code_expired: {
+    'zh-CN': () => '该配网码已过期，请重新申请',
+    en: () => 'this provisioning code has expired; ask for a new one',
+  },
+  gateway_mismatch: {
+    'zh-CN': (p) => `配置属于网关 ${p.configFor}，不是 ${p.gateway}`,
+    en: (p) => `config is for gateway "${p.configFor}", not "${p.gateway}"`,
+  },
+  bad_range: { 'zh-CN': () => '结束时间 to 必须晚于开始时间 from', en: () => '"to" must be after "from"' },
+  range_too_long: {
+    'zh-CN': () => '时间窗口超过 10,000 个，请使用更大的聚合窗口',
+    en: () => 'more than 10,000 windows: use a larger window',
+  },
 
   // ---- points
   rule_not_found: { 'zh-CN': (p) => `积分规则 ${p.code} 不存在`, en: (p) => `no points rule ${p.code}` },

@@ -54,6 +54,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('auth and ro
       method: 'POST',
       url: '/api/auth/login',
       payload: { username: 'admin', password: 'nope-nope' },
+      headers: { 'accept-language': 'en' },
     });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json()).toEqual({ error: 'invalid_credentials', message: 'wrong username or password' });
@@ -62,7 +63,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('auth and ro
       url: '/api/auth/login',
       payload: { username: 'ghost', password: 'whatever' },
     });
-    expect(unknown.json()).toEqual(wrong.json());
+    // Same answer as a wrong password (no probing for usernames), in zh-CN by default.
+    expect(unknown.json()).toEqual({ error: 'invalid_credentials', message: '用户名或密码错误' });
   });
 
   it('refuses missing, forged and expired tokens with 401', async () => {
@@ -133,7 +135,17 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('auth and ro
     expect((await get('/api/bins', sanitation)).statusCode).toBe(200);
     const households = await get('/api/households', sanitation);
     expect(households.statusCode).toBe(403);
+    // zh-CN by default: the community's language.
     expect(households.json()).toEqual({
+      error: 'forbidden',
+      message: '当前角色“环卫人员”无权执行此操作（需要：安装人员、社工、管理人员）',
+    });
+    const inEnglish = await h.app.inject({
+      method: 'GET',
+      url: '/api/households',
+      headers: { ...sanitation, 'accept-language': 'en-GB,en;q=0.9' },
+    });
+    expect(inEnglish.json()).toEqual({
       error: 'forbidden',
       message: 'role sanitation may not do this (needs installer or social_worker or manager)',
     });

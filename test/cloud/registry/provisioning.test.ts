@@ -54,7 +54,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       expect(again.statusCode).toBe(410);
       expect(again.json()).toEqual({
         error: 'code_used',
-        message: 'this provisioning code was already used',
+        message: '该配网码已被使用',
       });
 
       const gw = await h.app.inject({ method: 'GET', url: '/api/gateways/gw-prov-1', headers: installer });
@@ -164,7 +164,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       expect((await post('/api/gateways/gw-prov-1/provisioning-codes')).statusCode).toBe(401);
       const missing = await post('/api/gateways/gw-nope/provisioning-codes', undefined, installer);
       expect(missing.statusCode).toBe(404);
-      expect(missing.json().message).toBe('no gateway gw-nope');
+      expect(missing.json().message).toBe('网关 gw-nope 不存在');
     });
   },
 );

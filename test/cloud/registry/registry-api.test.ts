@@ -71,24 +71,42 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('registry AP
   it('refuses bad input with clear errors: unknown reference 400, duplicate 409, in use 409, missing 404', async () => {
     const missingGrid = await call('POST', '/api/buildings', manager, { gridId: 'nope', name: 'X' });
     expect(missingGrid.statusCode).toBe(400);
-    expect(missingGrid.json()).toEqual({ error: 'unknown_reference', message: 'no grid nope' });
+    // zh-CN by default; only the references the request named are listed.
+    expect(missingGrid.json()).toEqual({
+      error: 'unknown_reference',
+      message: '引用的对象不存在：网格 nope',
+      details: { refs: [{ what: 'grid', id: 'nope' }] },
+    });
+    const inEnglish = await call(
+      'POST',
+      '/api/buildings',
+      { ...manager, 'accept-language': 'en' },
+      {
+        gridId: 'nope',
+        name: 'X',
+      },
+    );
+    expect(inEnglish.json().message).toBe('no grid nope');
 
     const dup = await call('POST', '/api/grids', manager, { name: '东湖一网格' });
     expect(dup.statusCode).toBe(409);
-    expect(dup.json().error).toBe('duplicate');
+    expect(dup.json()).toMatchObject({ error: 'duplicate', message: '网格 东湖一网格 已存在' });
 
     const gridId = (await call('GET', '/api/grids', manager)).json()[0].id;
-    const inUse = await call('DELETE', `/api/grids/${gridId}`, manager);
+    const inUse = await call('DELETE', `/api/grids/${gridId}`, { ...manager, 'accept-language': 'en' });
     expect(inUse.statusCode).toBe(409);
-    expect(inUse.json().error).toBe('in_use');
+    expect(inUse.json()).toEqual({
+      error: 'in_use',
+      message: `grid ${gridId} still has buildings, gateways, bins, staff; move or delete them first`,
+    });
 
     const missing = await call('GET', '/api/buildings/nope', manager);
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({ error: 'not_found', message: 'no building nope' });
+    expect(missing.json()).toEqual({ error: 'not_found', message: '楼栋 nope 不存在' });
 
     const invalid = await call('POST', '/api/bins', manager, { name: 'b', lat: 91, lon: 0 });
     expect(invalid.statusCode).toBe(400);
-    expect(invalid.json().error).toBe('validation_failed');
+    expect(invalid.json()).toMatchObject({ error: 'invalid_field', details: { field: 'lat' } });
 
     // Fastify's Ajv drops unknown properties (removeAdditional) rather than refusing them.
     const extra = await call('POST', '/api/grids', manager, { name: 'x', colour: 'red' });

@@ -4,7 +4,7 @@ import {
   openRelationalStore,
   type RelationalStoreOptions,
 } from '../../../cloud/src/adapters/relational/open-relational-store.js';
-import { installErrorHandler } from '../../../cloud/src/errors.js';
+import { installLocalizedErrorHandler } from '../../../cloud/src/i18n/error-handler.js';
 import {
   createRegistryModule,
   type RegistryApiOptions,
@@ -99,7 +99,7 @@ export async function startHarness(
   // Cheap scrypt for the many test logins; the production cost has its own test (auth-roles).
   const module = createRegistryModule(store, clock, { passwordCost: TEST_PASSWORD_COST, ...options.module });
   const app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
-  installErrorHandler(app);
+  installLocalizedErrorHandler(app);
   // Generous limits by default: suites log in many users from one IP; the rate-limit test sets its own.
   await app.register(registryApi, {
     module,

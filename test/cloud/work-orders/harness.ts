@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
-import { installErrorHandler } from '../../../cloud/src/errors.js';
+import { installLocalizedErrorHandler } from '../../../cloud/src/i18n/error-handler.js';
 import {
   createGovernanceModule,
   type GovernanceModule,
@@ -51,7 +51,7 @@ export async function startGovHarness(backend: Backend): Promise<GovHarness> {
   });
   await gov.catalogue.ensureDefaults();
   const app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
-  installErrorHandler(app);
+  installLocalizedErrorHandler(app);
   await app.register(registryApi, {
     module: registry,
     jwtSecret: JWT_SECRET,

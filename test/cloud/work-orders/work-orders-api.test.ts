@@ -302,7 +302,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       expect(byResident.statusCode).toBe(403);
       expect(byResident.json()).toMatchObject({
         error: 'forbidden',
-        message: '当前账号的角色无权执行此操作',
+        message: '当前角色“居民”无权执行此操作（需要：管理人员）',
       });
       await call('POST', `/api/work-orders/${order.id}/dispatch`, manager, { assigneeId: plumber.id });
       const byOutsider = await call('POST', `/api/work-orders/${order.id}/start`, outsider, {});

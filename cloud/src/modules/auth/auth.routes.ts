@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ApiError } from '../../errors.js';
+import { refuse } from '../../i18n/localized-error.js';
 import { LoginBody, LoginOut, PrincipalOut } from '../users/users.schema.js';
 import type { UsersService } from '../users/users.service.js';
 import { bearerAuth, type Guard } from './guard.js';
@@ -29,7 +29,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     async (request, reply) => {
       const principal = await users.login(request.body.username, request.body.password);
       // One message for unknown user, wrong password and disabled account: no account probing.
-      if (!principal) throw new ApiError(401, 'invalid_credentials', 'wrong username or password');
+      if (!principal) throw refuse(401, 'invalid_credentials');
       // @fastify/jwt reads a numeric expiresIn as seconds.
       const token = await reply.jwtSign({ sub: principal.id }, { expiresIn: tokenTtlSeconds });
       return { token, tokenType: 'Bearer' as const, expiresIn: tokenTtlSeconds, user: principal };

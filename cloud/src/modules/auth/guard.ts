@@ -2,6 +2,7 @@
 import type {} from '@fastify/jwt';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { ApiError } from '../../errors.js';
+import { refuse } from '../../i18n/localized-error.js';
 import type { Principal, Role } from '../users/users.model.js';
 
 declare module '@fastify/jwt' {
@@ -39,11 +40,7 @@ export class Guard {
       const principal = await this.users.principal(subject);
       if (!principal) throw new ApiError(401, 'unauthenticated', 'account disabled or removed');
       if (principal.role !== 'admin' && !roles.includes(principal.role)) {
-        throw new ApiError(
-          403,
-          'forbidden',
-          `role ${principal.role} may not do this (needs ${roles.join(' or ')})`,
-        );
+        throw refuse(403, 'forbidden', { role: principal.role, needs: roles });
       }
       this.principals.set(request, principal);
     };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ID_PATTERN } from '../../../../protocols/src/index.js';
-import { ApiError } from '../../errors.js';
+import { refuse } from '../../i18n/localized-error.js';
 import type { TimeseriesStore } from '../../ports/timeseries-store.js';
 
 const ReadingOut = Type.Object({
@@ -76,11 +76,10 @@ export const devicesRoutes: FastifyPluginAsyncTypebox<{ store: TimeseriesStore }
     },
     async (request) => {
       const q = request.query;
-      if (q.to <= q.from) throw new ApiError(400, 'bad_range', '"to" must be after "from"');
+      if (q.to <= q.from) throw refuse(400, 'bad_range');
       // At most ~10,000 windows per request keeps a mistaken query from scanning years per minute.
       const windowMs = { '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 }[q.window];
-      if ((q.to - q.from) / windowMs > 10_000)
-        throw new ApiError(400, 'range_too_long', 'more than 10,000 windows: use a larger window');
+      if ((q.to - q.from) / windowMs > 10_000) throw refuse(400, 'range_too_long');
       const points = await store.aggregate({ device: request.params.id, ...q });
       return { device: request.params.id, points };
     },

@@ -7,7 +7,7 @@ import {
   type RemoteConfig,
   topics,
 } from '../../../../protocols/src/index.js';
-import { ApiError } from '../../errors.js';
+import { refuse } from '../../i18n/localized-error.js';
 import type { BrokerChannel } from '../../ports/broker-channel.js';
 import type { Clock } from '../../ports/clock.js';
 
@@ -38,13 +38,11 @@ export class GatewayConfigService {
   async publish(gatewayId: string, body: Record<string, unknown>): Promise<RemoteConfig> {
     const gateway = body.gateway as { id?: unknown } | undefined;
     if (gateway?.id !== undefined && gateway.id !== gatewayId)
-      throw new ApiError(
-        400,
-        'gateway_mismatch',
-        `config is for gateway "${String(gateway.id)}", not "${gatewayId}"`,
-      );
-    if (!Array.isArray(body.buses) || !Array.isArray(body.devices))
-      throw new ApiError(400, 'validation_failed', 'config needs "buses" and "devices" arrays');
+      throw refuse(400, 'gateway_mismatch', { configFor: String(gateway.id), gateway: gatewayId });
+    const notArrays = (['buses', 'devices'] as const).filter((key) => !Array.isArray(body[key]));
+    if (notArrays.length > 0) {
+      throw refuse(400, 'invalid_field', { field: notArrays.join(', '), detail: 'must be an array' });
+    }
     // Versions increase even when two configs are published in the same millisecond.
     this.lastVersion = Math.max(this.lastVersion + 1, this.clock.now());
     const rc = buildRemoteConfig(String(this.lastVersion), body, this.clock.now());

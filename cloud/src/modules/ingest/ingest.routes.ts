@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ApiError } from '../../errors.js';
+import { refuse } from '../../i18n/localized-error.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { IngestService } from './ingest.service.js';
 
@@ -37,7 +37,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request) => {
       const letter = deadLetters.get(request.params.id);
-      if (!letter) throw new ApiError(404, 'not_found', `no dead letter ${request.params.id}`);
+      if (!letter) throw refuse(404, 'not_found', { what: 'dead_letter', id: request.params.id });
       const outcome = await ingest.handle(letter.topic, letter.payload);
       // A replay that fails again was filed anew by handle(); either way the old entry is done.
       deadLetters.remove(request.params.id);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError } from '../../errors.js';
+import { refuse } from '../../i18n/localized-error.js';
 import type { Clock } from '../../ports/clock.js';
 import type { RelationalStore } from '../../ports/relational-store.js';
 import {
@@ -78,10 +78,10 @@ export class ProvisioningService {
       this.clock.now(),
       credential,
     );
-    if (outcome === 'unknown') throw new ApiError(404, 'code_unknown', 'no such provisioning code');
-    if (outcome === 'used') throw new ApiError(410, 'code_used', 'this provisioning code was already used');
+    if (outcome === 'unknown') throw refuse(404, 'code_unknown');
+    if (outcome === 'used') throw refuse(410, 'code_used');
     if (outcome === 'expired') {
-      throw new ApiError(410, 'code_expired', 'this provisioning code has expired; ask for a new one');
+      throw refuse(410, 'code_expired');
     }
     return this.issued(outcome.gatewayId, password);
   }

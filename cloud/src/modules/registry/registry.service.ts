@@ -89,8 +89,11 @@ export class RegistryService {
       created_at: this.clock.now(),
     };
     await guardedWrite(this.store, () => this.equipment.insertGateway(row), {
-      duplicate: `gateway ${id} exists`,
-      reference: `no grid ${input.gridId} or no building ${input.buildingId}`,
+      duplicate: { what: 'gateway', key: id },
+      reference: [
+        { what: 'grid', id: input.gridId },
+        { what: 'building', id: input.buildingId },
+      ],
     });
     this.knownGateways.add(id);
     return this.getGateway(id);
@@ -114,7 +117,12 @@ export class RegistryService {
           ...(changes.buildingId !== undefined && { building_id: changes.buildingId }),
           ...(changes.location !== undefined && { location: changes.location }),
         }),
-      { reference: `no grid ${changes.gridId} or no building ${changes.buildingId}` },
+      {
+        reference: [
+          { what: 'grid', id: changes.gridId },
+          { what: 'building', id: changes.buildingId },
+        ],
+      },
     );
     if (!found) throw notFound('gateway', id);
     return this.getGateway(id);
@@ -122,7 +130,7 @@ export class RegistryService {
 
   async deleteGateway(id: string): Promise<void> {
     const deleted = await guardedWrite(this.store, () => this.equipment.deleteGateway(id), {
-      inUse: `gateway ${id} still has devices; move or delete them first`,
+      inUse: { what: 'gateway', id, dependents: ['device'] },
     });
     if (!deleted) throw notFound('gateway', id);
     this.knownGateways.delete(id);
@@ -144,8 +152,11 @@ export class RegistryService {
       created_at: now,
     };
     await guardedWrite(this.store, () => this.equipment.insertDevice({ ...row, status: statusOf(row) }), {
-      duplicate: `device ${id} exists`,
-      reference: `no gateway ${fields.gatewayId} or no household ${fields.householdId}`,
+      duplicate: { what: 'device', key: id },
+      reference: [
+        { what: 'gateway', id: fields.gatewayId },
+        { what: 'household', id: fields.householdId },
+      ],
     });
     this.owners.delete(id);
     return this.getDevice(id);
@@ -175,7 +186,10 @@ export class RegistryService {
       location: changes.location === undefined ? current.location : changes.location,
     });
     await guardedWrite(this.store, () => this.equipment.updateDevice(id, { ...changes, status }), {
-      reference: `no gateway ${fields.gatewayId} or no household ${fields.householdId}`,
+      reference: [
+        { what: 'gateway', id: fields.gatewayId },
+        { what: 'household', id: fields.householdId },
+      ],
     });
     this.owners.delete(id);
     return this.getDevice(id);
@@ -199,7 +213,10 @@ export class RegistryService {
       created_at: this.clock.now(),
     };
     await guardedWrite(this.store, () => this.equipment.insertBin(row), {
-      reference: `no grid ${input.gridId} or no device ${input.deviceId}`,
+      reference: [
+        { what: 'grid', id: input.gridId },
+        { what: 'device', id: input.deviceId },
+      ],
     });
     return this.getBin(row.id);
   }
@@ -224,7 +241,12 @@ export class RegistryService {
           ...(changes.capacityLiters !== undefined && { capacity_liters: changes.capacityLiters }),
           ...(changes.deviceId !== undefined && { device_id: changes.deviceId }),
         }),
-      { reference: `no grid ${changes.gridId} or no device ${changes.deviceId}` },
+      {
+        reference: [
+          { what: 'grid', id: changes.gridId },
+          { what: 'device', id: changes.deviceId },
+        ],
+      },
     );
     if (!found) throw notFound('bin', id);
     return this.getBin(id);

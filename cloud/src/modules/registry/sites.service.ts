@@ -41,7 +41,7 @@ export class SitesService {
   async createGrid(name: string): Promise<Grid> {
     const grid = { id: this.newId(), name, created_at: this.clock.now() };
     await guardedWrite(this.store, () => this.sites.insertGrid(grid), {
-      duplicate: `a grid named ${name} exists`,
+      duplicate: { what: 'grid', key: name },
     });
     return { id: grid.id, name, createdAt: grid.created_at };
   }
@@ -56,7 +56,7 @@ export class SitesService {
 
   async renameGrid(id: string, name: string): Promise<Grid> {
     const found = await guardedWrite(this.store, () => this.sites.updateGrid(id, { name }), {
-      duplicate: `a grid named ${name} exists`,
+      duplicate: { what: 'grid', key: name },
     });
     if (!found) throw notFound('grid', id);
     return this.getGrid(id);
@@ -64,7 +64,7 @@ export class SitesService {
 
   async deleteGrid(id: string): Promise<void> {
     const deleted = await guardedWrite(this.store, () => this.sites.deleteGrid(id), {
-      inUse: `grid ${id} still has buildings, gateways, bins or staff; move or delete them first`,
+      inUse: { what: 'grid', id, dependents: ['building', 'gateway', 'bin', 'staff'] },
     });
     if (!deleted) throw notFound('grid', id);
   }
@@ -79,7 +79,7 @@ export class SitesService {
       created_at: this.clock.now(),
     };
     await guardedWrite(this.store, () => this.sites.insertBuilding(row), {
-      reference: `no grid ${input.gridId}`,
+      reference: [{ what: 'grid', id: input.gridId }],
     });
     return this.getBuilding(row.id);
   }
@@ -101,7 +101,7 @@ export class SitesService {
           ...(changes.name !== undefined && { name: changes.name }),
           ...(changes.address !== undefined && { address: changes.address }),
         }),
-      { reference: `no grid ${changes.gridId}` },
+      { reference: [{ what: 'grid', id: changes.gridId }] },
     );
     if (!found) throw notFound('building', id);
     return this.getBuilding(id);
@@ -109,7 +109,7 @@ export class SitesService {
 
   async deleteBuilding(id: string): Promise<void> {
     const deleted = await guardedWrite(this.store, () => this.sites.deleteBuilding(id), {
-      inUse: `building ${id} still has households or gateways; move or delete them first`,
+      inUse: { what: 'building', id, dependents: ['household', 'gateway'] },
     });
     if (!deleted) throw notFound('building', id);
   }
@@ -129,8 +129,11 @@ export class SitesService {
       updated_at: now,
     };
     await guardedWrite(this.store, () => this.sites.insertHousehold(row), {
-      duplicate: `building ${input.buildingId} already has a household in unit ${input.unit}`,
-      reference: `no building ${input.buildingId} or no user ${input.socialWorkerId}`,
+      duplicate: { what: 'household', building: input.buildingId, unit: input.unit },
+      reference: [
+        { what: 'building', id: input.buildingId },
+        { what: 'user', id: input.socialWorkerId },
+      ],
     });
     return (await this.sites.household(row.id))!;
   }
@@ -151,7 +154,7 @@ export class SitesService {
   }
 
   async updateHousehold(viewer: Principal, id: string, changes: Partial<NewHousehold>): Promise<Household> {
-    await this.getHousehold(viewer, id);
+    const current = await this.getHousehold(viewer, id);
     const found = await guardedWrite(
       this.store,
       () =>
@@ -167,8 +170,15 @@ export class SitesService {
           updated_at: this.clock.now(),
         }),
       {
-        duplicate: `that building already has a household in unit ${changes.unit}`,
-        reference: `no building ${changes.buildingId} or no user ${changes.socialWorkerId}`,
+        duplicate: {
+          what: 'household',
+          building: changes.buildingId ?? current.buildingId,
+          unit: changes.unit ?? current.unit,
+        },
+        reference: [
+          { what: 'building', id: changes.buildingId },
+          { what: 'user', id: changes.socialWorkerId },
+        ],
       },
     );
     if (!found) throw notFound('household', id);
@@ -177,7 +187,7 @@ export class SitesService {
 
   async deleteHousehold(id: string): Promise<void> {
     const deleted = await guardedWrite(this.store, () => this.sites.deleteHousehold(id), {
-      inUse: `household ${id} still has devices; reassign them first`,
+      inUse: { what: 'household', id, dependents: ['device'] },
     });
     if (!deleted) throw notFound('household', id);
   }

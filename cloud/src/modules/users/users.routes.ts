@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ApiError } from '../../errors.js';
+import { refuse } from '../../i18n/localized-error.js';
 import { bearerAuth, type Guard } from '../auth/guard.js';
 import { CreateUserBody, UpdateUserBody, UserOut } from './users.schema.js';
 import type { UsersService } from './users.service.js';
@@ -57,7 +57,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; guard
     },
     async (request) => {
       if (request.params.id === guard.principal(request).id && request.body.disabled) {
-        throw new ApiError(400, 'cannot_disable_self', 'an admin cannot disable their own account');
+        throw refuse(400, 'cannot_disable_self');
       }
       return users.update(request.params.id, request.body);
     },

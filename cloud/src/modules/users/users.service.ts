@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError } from '../../errors.js';
+import { refuse } from '../../i18n/localized-error.js';
 import type { Clock } from '../../ports/clock.js';
 import type { RelationalStore } from '../../ports/relational-store.js';
 import { hashSecret, PASSWORD_COST, randomSecret, type ScryptCost, verifySecret } from '../auth/secrets.js';
@@ -43,7 +43,7 @@ export class UsersService {
   async create(input: NewUser): Promise<User> {
     const gridId = input.gridId ?? null;
     if (input.role === 'social_worker' && gridId === null) {
-      throw new ApiError(400, 'grid_required', 'a social worker needs the grid (gridId) they cover');
+      throw refuse(400, 'grid_required');
     }
     try {
       return await this.users.insert({
@@ -63,11 +63,11 @@ export class UsersService {
 
   async update(id: string, changes: UserChanges): Promise<User> {
     const current = await this.users.byId(id);
-    if (!current) throw new ApiError(404, 'not_found', `no user ${id}`);
+    if (!current) throw refuse(404, 'not_found', { what: 'user', id });
     const role = changes.role ?? current.role;
     const gridId = changes.gridId === undefined ? current.gridId : changes.gridId;
     if (role === 'social_worker' && gridId === null) {
-      throw new ApiError(400, 'grid_required', 'a social worker needs the grid (gridId) they cover');
+      throw refuse(400, 'grid_required');
     }
     try {
       const updated = await this.users.update(id, {
@@ -131,8 +131,8 @@ export class UsersService {
 
   private refusal(err: unknown, username: string, gridId: string | null): unknown {
     const violation = this.store.constraintViolation(err);
-    if (violation === 'unique') return new ApiError(409, 'username_taken', `username ${username} is taken`);
-    if (violation === 'foreign_key') return new ApiError(400, 'unknown_grid', `no grid ${gridId}`);
+    if (violation === 'unique') return refuse(409, 'username_taken', { username });
+    if (violation === 'foreign_key') return refuse(400, 'unknown_grid', { id: gridId });
     return err;
   }
 }
