@@ -4,11 +4,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteBackend } from '../relational/harness.js';
 import { type Caller, caller, type GovHarness, ORDER, startGovHarness, user } from './harness.js';
 
+// Containers that parse (uploads are rewritten without metadata, see photo-metadata.test.ts);
+// the pixel data is filler.
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from([0, 0, 0, 100]),
+  Buffer.from('IDAT'),
   Buffer.alloc(100, 7),
+  Buffer.alloc(4),
+  Buffer.from([0, 0, 0, 0]),
+  Buffer.from('IEND'),
+  Buffer.alloc(4),
 ]);
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(100, 1)]);
+const JPEG = Buffer.concat([
+  Buffer.from([0xff, 0xd8, 0xff, 0xda, 0x00, 0x08]),
+  Buffer.alloc(6, 0),
+  Buffer.alloc(100, 1),
+  Buffer.from([0xff, 0xd9]),
+]);
 
 describe('随手拍 photo uploads', () => {
   const backend = sqliteBackend();

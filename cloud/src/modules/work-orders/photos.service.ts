@@ -5,6 +5,7 @@ import { refuse } from '../../i18n/localized-error.js';
 import type { Clock } from '../../ports/clock.js';
 import type { RelationalStore } from '../../ports/relational-store.js';
 import type { Principal } from '../users/users.model.js';
+import { stripImageMetadata, UnreadableImageError } from './photo-metadata.js';
 import type { Photo } from './work-orders.model.js';
 import { WorkOrdersRepository } from './work-orders.repository.js';
 import type { WorkOrdersService } from './work-orders.service.js';
@@ -26,6 +27,16 @@ const SIGNATURES: Record<string, { ext: string; matches: (b: Buffer) => boolean 
   },
 };
 export const PHOTO_TYPES = Object.keys(SIGNATURES);
+
+/** The photo as stored: no GPS position, camera or time (see photo-metadata.ts). */
+function withoutMetadata(type: string, data: Buffer): Buffer {
+  try {
+    return stripImageMetadata(type, data);
+  } catch (err) {
+    if (err instanceof UnreadableImageError) throw refuse(415, 'photo_content_mismatch', { type });
+    throw err;
+  }
+}
 
 /**
  * 随手拍: photos attached to a work order, stored as files under DATA_DIR/work-order-photos
@@ -53,24 +64,25 @@ export class PhotosService {
     if (data.length > PHOTO_MAX_BYTES)
       throw refuse(413, 'photo_too_large', { maxMb: PHOTO_MAX_BYTES / 2 ** 20 });
     if (!signature.matches(data)) throw refuse(415, 'photo_content_mismatch', { type });
+    const image = withoutMetadata(type, data);
     if ((await this.orders.photoCount(orderId)) >= PHOTOS_PER_ORDER) {
       throw refuse(409, 'photo_limit', { max: PHOTOS_PER_ORDER });
     }
     const id = this.newId();
     const path = join(orderId, `${id}.${signature.ext}`);
     await mkdir(join(this.dir, orderId), { recursive: true });
-    await writeFile(join(this.dir, path), data, { flag: 'wx' });
+    await writeFile(join(this.dir, path), image, { flag: 'wx' });
     const createdAt = this.clock.now();
     await this.orders.addPhoto({
       id,
       work_order_id: orderId,
       content_type: type,
-      size: data.length,
+      size: image.length,
       path,
       uploaded_by: actor.id,
       created_at: createdAt,
     });
-    return { id, contentType: type, size: data.length, uploadedBy: actor.id, createdAt };
+    return { id, contentType: type, size: image.length, uploadedBy: actor.id, createdAt };
   }
 
   /** Where a photo's bytes are, for streaming. */
