@@ -3,6 +3,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { ScaledClock } from './clock.js';
 import { DEMO_COMMUNITY } from './community-spec.js';
+import { followNetworkLoss } from './network/network-loss.js';
+import { startUplink } from './network/uplink.js';
 import { type RtuLineOptions, startSimulator } from './simulator.js';
 
 function wholeNumber(value: string): number {
@@ -15,6 +17,12 @@ function startTime(value: string): number {
   const t = Date.parse(value);
   if (Number.isNaN(t)) throw new InvalidArgumentError('expected a date, e.g. 2024-04-01T00:00:00+08:00');
   return t;
+}
+
+function brokerAddress(value: string): { host: string; port: number } {
+  const m = /^(.+):(\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError('expected host:port of the MQTT broker, e.g. 127.0.0.1:1883');
+  return { host: m[1]!, port: Number(m[2]) };
 }
 
 /** gw-1=/dev/pts/5[@19200] */
@@ -48,6 +56,11 @@ const program = new Command('linli-sim')
   .option('--incidents <file>', 'write the injected incidents (ground truth) to this JSONL file')
   .option('--inventory <file>', 'write the device inventory (gateway, unit id, model) as JSON')
   .option('--rtu <line>', 'also serve a bus as Modbus RTU: [gateway=]path[@baud] (repeatable)', rtuLine)
+  .option(
+    '--uplink <host:port>',
+    "relay each gateway's MQTT uplink to this broker through a port gateway_network_loss incidents cut",
+    brokerAddress,
+  )
   .parse();
 
 const opts = program.opts<{
@@ -65,6 +78,7 @@ const opts = program.opts<{
   incidents?: string;
   inventory?: string;
   rtu?: RtuLineOptions[];
+  uplink?: { host: string; port: number };
 }>();
 const logger = pino({ name: 'firmware-sim' });
 const sim = await startSimulator({
@@ -88,7 +102,28 @@ const sim = await startSimulator({
   ...(opts.incidents ? { incidentsFile: opts.incidents } : {}),
 });
 if (opts.inventory) writeFileSync(opts.inventory, JSON.stringify(sim.community.inventory, null, 2));
+// Each gateway's edge agent points its MQTT URL at its uplink port instead of the broker.
+const uplinks = await Promise.all(
+  [...sim.ports.keys()].map(async (gateway) => {
+    if (!opts.uplink) return undefined;
+    const uplink = await startUplink({
+      target: opts.uplink,
+      host: opts.host,
+      logger: logger.child({ gateway }),
+    });
+    const follower = followNetworkLoss({
+      incidents: sim.community.incidents,
+      gateway,
+      clock: sim.clock,
+      uplink,
+    });
+    logger.info({ gateway, uplink: `mqtt://${uplink.host}:${uplink.port}` }, 'gateway uplink');
+    return { uplink, follower };
+  }),
+);
 const shutdown = async () => {
+  for (const u of uplinks) u?.follower.stop();
+  await Promise.all(uplinks.map((u) => u?.uplink.stop()));
   await sim.stop();
   process.exit(0);
 };
