@@ -35,13 +35,14 @@ describe('cloud ingest client across a Mosquitto restart', () => {
     ingest = relay = broker = undefined;
   });
 
-  async function connectCloud(clientId: string, options: MosquittoOptions = {}) {
+  async function connectCloud(clientId: string, options: MosquittoOptions = {}, shareGroup?: string) {
     broker = await startMosquitto(options);
     relay = await startTcpRelay(broker.port);
     const received: number[] = [];
     ingest = await startMqttIngest({
       url: `mqtt://127.0.0.1:${relay.port}`,
       clientId,
+      shareGroup,
       logger: quietLogger(),
       onTelemetry: async (_topic, payload) => {
         received.push((JSON.parse(payload.toString()) as { n: number }).n);
@@ -104,4 +105,42 @@ describe('cloud ingest client across a Mosquitto restart', () => {
     await publishAsGateway(broker!.url, MESSAGES + 1, MESSAGES + 10);
     await receivedAll(received, all(MESSAGES + 1, MESSAGES + 10));
   }, 60_000);
+
+  describe('shared group (MQTT_SHARE_GROUP)', () => {
+    it('broker up, every member away: Mosquitto queues for the group, nothing is lost', async () => {
+      const { received, connacks } = await connectCloud('cloud-shared-away', {}, 'ingest');
+      relay!.cut();
+      await waitFor(() => !ingest!.client.connected, 5_000, 'the cloud to notice the cut');
+      await publishAsGateway(broker!.url, 1, MESSAGES);
+      relay!.mend();
+      await waitFor(() => connacks.length > 0, 15_000, 'the cloud to reconnect');
+      expect(connacks[0]?.sessionPresent).toBe(true);
+      await receivedAll(received, all(1, MESSAGES));
+    }, 60_000);
+
+    it('broker restarted: the session comes back without the shared subscription; ingest subscribes again', async () => {
+      // Mosquitto 2.0 saves a client's plain subscriptions but not its shared ones: the restored
+      // session (sessionPresent) has none, and a client that trusts it would receive nothing, ever.
+      const { received, connacks, subacks } = await connectCloud('cloud-shared-restart', {}, 'ingest');
+      const subscribedOnce = subacks.length;
+      await broker!.restart();
+      await waitFor(() => connacks.length > 0, 15_000, 'the cloud to reconnect');
+      expect(connacks[0]?.sessionPresent).toBe(true);
+      await waitFor(() => subacks.length > subscribedOnce, 5_000, 'the cloud to subscribe again');
+      await publishAsGateway(broker!.url, 1, MESSAGES);
+      await receivedAll(received, all(1, MESSAGES));
+    }, 60_000);
+
+    it('broker restarted while the cloud is away: what is published before it subscribes again is lost (broker limit)', async () => {
+      const { received, connacks, subacks } = await connectCloud('cloud-shared-gap', {}, 'ingest');
+      const subscribedOnce = subacks.length;
+      await publishWhileCloudAway((b) => b.halt());
+      await waitFor(() => subacks.length > subscribedOnce, 15_000, 'the cloud to subscribe again');
+      expect(connacks[0]?.sessionPresent).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(received).toEqual([]);
+      await publishAsGateway(broker!.url, MESSAGES + 1, MESSAGES + 10);
+      await receivedAll(received, all(MESSAGES + 1, MESSAGES + 10));
+    }, 60_000);
+  });
 });
