@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { createParser } from '../../protocols/src/index.js';
+import { DEFAULT_TIMEZONE, isIanaTimeZone } from './jobs/timezone.js';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 
@@ -11,6 +12,8 @@ export const CloudConfig = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
   ),
   dataDir: Type.String({ minLength: 1 }),
+  /** IANA zone whose wall clock the scheduled jobs' cron expressions are read in. */
+  timezone: Type.String({ minLength: 1 }),
   mqtt: Type.Object({
     /** Unset: run the embedded aedes broker on host:port below. */
     url: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?|tcp)://' })),
@@ -66,6 +69,7 @@ const ENV_NAMES: Record<string, string> = {
   '/port': 'PORT',
   '/logLevel': 'LOG_LEVEL',
   '/dataDir': 'DATA_DIR',
+  '/timezone': 'LINLI_TZ',
   '/mqtt/url': 'MQTT_URL',
   '/mqtt/shareGroup': 'MQTT_SHARE_GROUP',
   '/mqtt/clientId': 'MQTT_CLIENT_ID',
@@ -90,6 +94,9 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConf
     port: num(env.PORT, 8080),
     logLevel: env.LOG_LEVEL ?? 'info',
     dataDir: env.DATA_DIR ?? '.data',
+    // Not TZ: that one also moves the process's local time, is often UTC host-wide, and may hold a
+    // POSIX string (":/etc/localtime") that is no IANA zone.
+    timezone: env.LINLI_TZ || DEFAULT_TIMEZONE,
     mqtt: {
       url: env.MQTT_URL || undefined,
       username: env.MQTT_USERNAME || undefined,
@@ -125,6 +132,8 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConf
       : undefined,
   };
   const issues = parser.issues(raw);
+  if (!issues.some((i) => i.path === '/timezone') && !isIanaTimeZone(raw.timezone))
+    issues.push({ path: '/timezone', message: 'must be an IANA time zone such as Asia/Shanghai or UTC' });
   if (issues.length > 0) {
     const lines = issues.map((i) => `${ENV_NAMES[i.path] ?? i.path}: ${i.message}`);
     throw new Error(`invalid cloud configuration\n  ${lines.join('\n  ')}`);

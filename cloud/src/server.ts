@@ -89,7 +89,9 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     dataDir: config.dataDir,
   });
   await governance.catalogue.ensureDefaults();
-  const scheduler = new Scheduler(systemClock, logger.child({ module: 'jobs' }));
+  const scheduler = new Scheduler(systemClock, logger.child({ module: 'jobs' }), {
+    timezone: config.timezone,
+  });
   for (const job of governance.jobs) scheduler.add(job);
   // Waste pickup: morning plan and fire/tilt checks; urgent bins open work orders.
   const wasteRouting = new WasteRoutingService(

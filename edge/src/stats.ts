@@ -46,8 +46,9 @@ export function buildStats(
   now = Date.now(),
 ): GatewayStats {
   const o = outbox.stats();
-  const sum = (k: 'ok' | 'timeouts' | 'exceptions' | 'decodeErrors') =>
-    pollers.reduce((n, p) => n + p.counters[k], 0);
+  const sum = (
+    k: 'ok' | 'timeouts' | 'exceptions' | 'decodeErrors' | 'rangeErrors' | 'counterWraps' | 'counterResets',
+  ) => pollers.reduce((n, p) => n + p.counters[k], 0);
   const failing = pollers.filter((p) => p.breaker.state !== 'closed').length;
   const stats: GatewayStats = {
     v: 1,
@@ -73,6 +74,11 @@ export function buildStats(
       decodeErrors: sum('decodeErrors'),
     },
     devices: { total: pollers.length, good: pollers.length - failing, stale: 0, commFail: failing },
+    values: {
+      rangeErrors: sum('rangeErrors'),
+      counterWraps: sum('counterWraps'),
+      counterResets: sum('counterResets'),
+    },
   };
   if (configVersion) stats.configVersion = configVersion;
   return stats;

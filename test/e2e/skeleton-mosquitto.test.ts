@@ -16,7 +16,7 @@ describe('walking skeleton through a real Mosquitto broker', () => {
     await broker?.stop();
   });
 
-  it('readings travel edge -> Mosquitto -> cloud ingest (shared subscription) -> SQLite', async () => {
+  it('readings travel edge -> Mosquitto -> cloud ingest (persistent session) -> SQLite', async () => {
     expect(p.cloud.mqttUrl).toBe(broker.url);
     const readings = await waitFor(
       async () => {

@@ -10,7 +10,12 @@ import { type RunningCloud, startCloud } from '../../cloud/src/server.js';
 import { type RunningSimulator, startSimulator } from '../../firmware-sim/src/simulator.js';
 import { type MosquittoHandle, startMosquitto } from '../helpers/mosquitto.js';
 import { freePort } from '../helpers/ports.js';
+import { startTcpRelay, type TcpRelay } from '../helpers/tcp-relay.js';
 import { getReadings, quietLogger, waitFor } from '../support/pipeline.js';
+
+interface HealthBody {
+  broker: { ok: boolean };
+}
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const METERS = 4;
@@ -44,19 +49,26 @@ describe('broker down for a while, edge killed with SIGKILL during the outage', 
   let edge: ChildProcess | undefined;
   let healthPort: number;
   let configPath: string;
+  let subscribedAt: number;
+  let cloudRelay: TcpRelay;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'linli-outage-'));
-    broker = await startMosquitto();
+    // Autosave every second (deployments: cloud/deploy/mosquitto.conf) so the crash below comes
+    // after Mosquitto has saved the cloud's session, as it would after the first seconds in production.
+    broker = await startMosquitto({ autosaveIntervalS: 1 });
+    cloudRelay = await startTcpRelay(broker.port);
     cloud = await startCloud(
       loadCloudConfig({
         PORT: '0',
         DATA_DIR: join(dir, 'cloud'),
-        MQTT_URL: broker.url,
+        // Through a relay, so the test can keep the cloud away while the agent replays its outbox.
+        MQTT_URL: `mqtt://127.0.0.1:${cloudRelay.port}`,
         MQTT_CLIENT_ID: 'cloud-outage-test',
       }),
       quietLogger(),
     );
+    subscribedAt = Date.now();
     sim = await startSimulator({ port: 0, waterMeters: METERS });
     healthPort = await freePort();
     configPath = join(dir, 'edge.yaml');
@@ -82,6 +94,7 @@ describe('broker down for a while, edge killed with SIGKILL during the outage', 
     edge?.kill('SIGKILL');
     await cloud?.stop();
     await sim?.stop();
+    await cloudRelay?.close();
     await broker?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -96,6 +109,8 @@ describe('broker down for a while, edge killed with SIGKILL during the outage', 
         'readings before the outage',
       );
 
+      // A crash: Mosquitto restores what it saved last, so the cloud's session must be in that save.
+      await broker.waitForSave(subscribedAt);
       await broker.kill();
       const outageStart = Date.now();
       // Mid-outage the agent is killed hard, then started again: the outbox must carry everything over.
@@ -118,20 +133,10 @@ describe('broker down for a while, edge killed with SIGKILL during the outage', 
       );
       expect(duringOutage.mqttConnected).toBe(false);
 
-      // Known gap (see the issue note): Mosquitto here comes back without the cloud's persistent
-      // session, so what a gateway publishes before the cloud has resubscribed is lost. Hold the
-      // agent until the cloud is back, so this test checks the edge's guarantees deterministically.
-      edge.kill('SIGSTOP');
+      // The broker comes back while the cloud is still away: the agent replays its whole outbox into
+      // the session the broker restored for the cloud, and only then does the cloud reconnect.
+      cloudRelay.cut();
       await broker.restart();
-      await waitFor(
-        async () =>
-          ((await cloud.app.inject({ method: 'GET', url: '/health' })).json() as { broker: { ok: boolean } })
-            .broker.ok,
-        20_000,
-        'the cloud to reconnect to the broker',
-      );
-      await new Promise((r) => setTimeout(r, 500)); // its resubscription
-      edge.kill('SIGCONT');
       await waitFor(
         async () => {
           const s = await edgeStatus(healthPort);
@@ -140,6 +145,10 @@ describe('broker down for a while, edge killed with SIGKILL during the outage', 
         60_000,
         'the outbox to drain after the broker came back',
       );
+      expect(
+        ((await cloud.app.inject({ method: 'GET', url: '/health' })).json() as HealthBody).broker.ok,
+      ).toBe(false);
+      cloudRelay.mend();
 
       // Stop the agent so no new reading is polled, then compare what it numbered with what arrived.
       edge.kill('SIGTERM');

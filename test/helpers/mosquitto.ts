@@ -1,12 +1,14 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { spawnManaged } from './child.js';
 import { canConnect, freePort, LOOPBACK, withPortRetry } from './ports.js';
 import { requireTool } from './require-tool.js';
 import { type ServiceControl, serviceControl, waitReady } from './service.js';
 import { makeTempDir } from './temp-dir.js';
+import { waitUntil } from './wait.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -15,6 +17,12 @@ export interface MosquittoOptions {
   passwords?: Record<string, string>;
   /** Content of a Mosquitto ACL file (`user x` / `topic readwrite a/#` lines). */
   acl?: string;
+  /**
+   * Seconds between Mosquitto's saves of its in-memory state (sessions, subscriptions, queued
+   * messages); default: the shipped config's value. A crash (kill()) loses what changed since the
+   * last save, so crash tests shorten it and call waitForSave() before kill().
+   */
+  autosaveIntervalS?: number;
 }
 
 export interface MosquittoHandle extends ServiceControl {
@@ -23,6 +31,26 @@ export interface MosquittoHandle extends ServiceControl {
   readonly port: number;
   /** Temp folder with config, password/ACL files and persistence (deleted by stop()). */
   readonly dir: string;
+  /** Resolves once Mosquitto has written its persistence file at or after `since` (epoch ms). */
+  waitForSave(since?: number): Promise<void>;
+}
+
+/** The config shipped for deployments (docker-compose); tests run its persistence and queue settings. */
+export const SHIPPED_CONFIG = fileURLToPath(new URL('../../cloud/deploy/mosquitto.conf', import.meta.url));
+/** Where and whom to serve is the test's own business; everything else comes from the shipped file. */
+const DEPLOYMENT_ONLY = /^(listener|allow_anonymous|persistence_location|password_file|acl_file|user)\b/;
+
+/** The shipped config's settings (comments and deployment-only lines dropped), autosave overridable. */
+export function shippedSettings(autosaveIntervalS?: number): string[] {
+  const lines = readFileSync(SHIPPED_CONFIG, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#') && !DEPLOYMENT_ONLY.test(l));
+  if (autosaveIntervalS === undefined) return lines;
+  return [
+    ...lines.filter((l) => !l.startsWith('autosave_interval')),
+    `autosave_interval ${autosaveIntervalS}`,
+  ];
 }
 
 function config(
@@ -36,11 +64,9 @@ function config(
     `allow_anonymous ${options.passwords ? 'false' : 'true'}`,
     files.passwd ? `password_file ${files.passwd}` : '',
     files.acl ? `acl_file ${files.acl}` : '',
-    // The default queue of 1000 silently drops QoS 1 messages under load (ARCHITECTURE.md §6).
-    'max_queued_messages 100000',
-    'max_inflight_messages 1000',
-    // Persist into the temp folder so restart() keeps sessions/retained messages like a real broker.
-    'persistence true',
+    // Persistence, autosave and queue limits as deployed (cloud/deploy/mosquitto.conf), persisted
+    // into the temp folder so restart() keeps sessions and retained messages like a real broker.
+    ...shippedSettings(options.autosaveIntervalS),
     `persistence_location ${dir}/`,
     'log_dest stderr',
     'log_type error',
@@ -87,7 +113,14 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
           { what: `Mosquitto on ${LOOPBACK}:${port}` },
         );
       const control = serviceControl({ launch, first: await launch(), dir });
-      return { ...control, url: `mqtt://${LOOPBACK}:${port}`, port, dir: dir.path };
+      const dbFile = join(dir.path, 'mosquitto.db');
+      const waitForSave = (since = Date.now()) =>
+        waitUntil(() => (statSync(dbFile, { throwIfNoEntry: false })?.mtimeMs ?? 0) >= since, {
+          what: `Mosquitto to save ${dbFile}`,
+          timeoutMs: 30_000,
+          intervalMs: 50,
+        });
+      return { ...control, url: `mqtt://${LOOPBACK}:${port}`, port, dir: dir.path, waitForSave };
     } catch (err) {
       dir.remove();
       throw err;

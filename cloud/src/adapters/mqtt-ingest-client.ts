@@ -1,4 +1,4 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type ISubscriptionMap, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { topics } from '../../../protocols/src/index.js';
 import type { BrokerChannel } from '../ports/broker-channel.js';
@@ -32,6 +32,8 @@ export async function startMqttIngest(
     protocolVersion: 5,
     properties: { sessionExpiryInterval: 7 * 24 * 3600 },
     reconnectPeriod: 1000,
+    // Subscribe again after a connect without session (the default, relied on: see below).
+    resubscribe: true,
   });
   client.handleMessage = (packet, done) => {
     if (packet.cmd !== 'publish') return done();
@@ -56,13 +58,27 @@ export async function startMqttIngest(
   const telemetryFilter = topics.allTelemetry(options.shareGroup);
   await client.subscribeAsync(telemetryFilter, { qos: 1 });
   // A broker that comes back without our session (it lost or expired it) has no subscriptions for
-  // us, and what gateways publish meanwhile would go nowhere: subscribe again on every such connect.
+  // us: mqtt.js subscribes again by itself (it keeps our filters because reconnectPeriod > 0), but
+  // what gateways published between the broker's restart and that subscription went nowhere.
+  // Mosquitto restores a session only from its last save (autosave_interval): say so loudly.
+  // Mosquitto 2.0 saves no shared subscription at all: after any restart the session is back
+  // (sessionPresent) without it, and mqtt.js, trusting the session, would not subscribe again.
   client.on('connect', (connack) => {
-    if (connack.sessionPresent) return;
-    options.logger.warn('broker has no session for ingest; subscribing again');
-    const filters = [telemetryFilter, ...listeners.map((l) => l.filter)];
-    client.subscribe(filters, { qos: 1 }, (err) => {
-      if (err) options.logger.error({ err: err.message }, 'resubscribe failed');
+    if (!connack.sessionPresent) {
+      options.logger.warn(
+        { clientId: options.clientId },
+        'broker had no session for ingest (lost in a crash before its autosave, or expired); subscribed again, messages published meanwhile may be lost',
+      );
+      return;
+    }
+    if (!options.shareGroup) return;
+    // resubscribe: true makes mqtt.js send it although it already counts the filter as subscribed.
+    const renewal: ISubscriptionMap = Object.assign(
+      { [telemetryFilter]: { qos: 1 as const } },
+      { resubscribe: true },
+    );
+    client.subscribe(renewal, (err) => {
+      if (err) options.logger.error({ err: err.message }, 'shared subscription renewal failed');
     });
   });
   options.logger.info({ url: options.url, share: options.shareGroup }, 'ingesting from external MQTT broker');

@@ -18,6 +18,18 @@ export const BusStats = Type.Object(
 export type BusStats = Static<typeof BusStats>;
 
 /**
+ * What the agent did to register values on the way (edge counters/plausibility): values dropped as
+ * outside their profile range, and counter totals carried across a wrap-around or a meter reset.
+ */
+/** What a gateway that predates `values` is read as: nothing counted. */
+export const NO_VALUE_EVENTS = Object.freeze({ rangeErrors: 0, counterWraps: 0, counterResets: 0 });
+export const ValueStats = Type.Object(
+  { rangeErrors: Count, counterWraps: Count, counterResets: Count },
+  { additionalProperties: false, default: NO_VALUE_EVENTS },
+);
+export type ValueStats = Static<typeof ValueStats>;
+
+/**
  * Published periodically on linli/v1/{gw}/stats. Counters run from agent start (uptimeS tells a
  * restart from a reset), so the cloud derives rates from two consecutive messages.
  */
@@ -53,9 +65,23 @@ export const GatewayStats = Type.Object(
       { additionalProperties: false },
     ),
     buses: Type.Optional(Type.Array(BusStats, { maxItems: 64 })),
+    /** Optional so gateways from before it stay valid; statsParser.parse fills the default. */
+    values: Type.Optional(ValueStats),
   },
   { additionalProperties: false },
 );
+/** A stats message as sent: what old gateways leave out is optional. */
 export type GatewayStats = Static<typeof GatewayStats>;
+/** A stats message as read: fields newer than the oldest gateways filled with their defaults. */
+export type ParsedGatewayStats = GatewayStats & { values: ValueStats };
 
-export const statsParser = createParser(GatewayStats, 'gateway stats');
+const wire = createParser(GatewayStats, 'gateway stats');
+export const statsParser = {
+  check: wire.check,
+  issues: wire.issues,
+  /** Validates, then fills the defaults; the input is not modified. */
+  parse(value: unknown): ParsedGatewayStats {
+    const stats = wire.parse(value);
+    return { ...stats, values: stats.values ?? { ...NO_VALUE_EVENTS } };
+  },
+};
