@@ -21,8 +21,10 @@ export const CloudConfig = Type.Object({
     password: Type.Optional(Type.String()),
     /**
      * Shared-subscription group for scaling out ingest across instances. Unset: a plain persistent
-     * subscription, which the broker queues for while this instance is away; Mosquitto and EMQX do
-     * not queue for a shared group whose members are all offline, so only set it with 2+ instances.
+     * subscription, which the broker queues for while this instance is away. Mosquitto 2.0 queues
+     * for an away group member too, but does not persist shared subscriptions: after a broker
+     * restart ingest renews it, and what gateways publish before that (~1 s) is lost
+     * (test/cloud/ingest-broker-restart.test.ts). Set it only to split load over 2+ instances.
      */
     shareGroup: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
     clientId: Type.String({ minLength: 1, maxLength: 128 }),

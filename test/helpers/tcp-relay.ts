@@ -1,13 +1,14 @@
-import { createConnection, createServer, type Socket } from 'node:net';
+import { startUplink } from '../../firmware-sim/src/network/uplink.js';
 import { LOOPBACK } from './ports.js';
 
 /**
  * A TCP relay on a free loopback port in front of a service, so a test can take one client off
  * the service (cut) and let it back (mend) while other clients reach the service directly.
+ * It is firmware-sim's gateway uplink (the relay a network-loss incident cuts).
  */
 export interface TcpRelay {
   readonly port: number;
-  /** Drops every relayed connection and refuses new ones (accepted, then closed at once). */
+  /** Resets every relayed connection and refuses new ones (accepted, then reset at once). */
   cut(): void;
   /** Relays new connections again. */
   mend(): void;
@@ -15,47 +16,14 @@ export interface TcpRelay {
 }
 
 export async function startTcpRelay(targetPort: number, targetHost = LOOPBACK): Promise<TcpRelay> {
-  const open = new Set<Socket>();
-  let cut = false;
-  const server = createServer((client) => {
-    if (cut) {
-      client.destroy();
-      return;
-    }
-    const upstream = createConnection({ port: targetPort, host: targetHost });
-    open.add(client);
-    open.add(upstream);
-    const end = (): void => {
-      client.destroy();
-      upstream.destroy();
-      open.delete(client);
-      open.delete(upstream);
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-    client.pipe(upstream);
-    upstream.pipe(client);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('relay: no TCP address');
+  const uplink = await startUplink({ target: { host: targetHost, port: targetPort }, host: LOOPBACK });
   return {
-    port: address.port,
-    cut() {
-      cut = true;
-      for (const socket of open) socket.destroy();
-      open.clear();
-    },
-    mend() {
-      cut = false;
-    },
-    close() {
-      cut = true;
-      for (const socket of open) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
+    port: uplink.port,
+    cut: () => uplink.cut(),
+    mend: () => uplink.restore(),
+    close: () => {
+      uplink.cut();
+      return uplink.stop();
     },
   };
 }
