@@ -4,6 +4,7 @@ import { loadProfiles } from '../../protocols/src/index.js';
 import { BUILTIN_PROFILES_DIR } from '../../protocols/src/profiles/loader.js';
 import { startAgent } from './agent.js';
 import { describeBus, ModbusBus, ModbusRequestError } from './bus/modbus-bus.js';
+import { cliText } from './cli-text.js';
 import { type BusConfig, loadEdgeConfig } from './config.js';
 import { credentialsParser, saveCredentials } from './credentials.js';
 import { acceptLanguageFromEnv } from './locale.js';
@@ -16,7 +17,7 @@ const DEFAULT_CONFIG = process.env.LINLI_EDGE_CONFIG ?? '/etc/linli/edge.yaml';
 const int = (min: number, max: number) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max)
-    throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    throw new InvalidArgumentError(cliText('wholeNumber', { min, max }));
   return n;
 };
 
@@ -28,8 +29,8 @@ function fail(message: string, code = 1): never {
 
 function explainModbus(err: unknown, where: string, unitId: number): string {
   if (err instanceof ModbusRequestError && err.kind === 'timeout')
-    return `no response from unit ${unitId} on ${where}: check the unit id, baud rate, parity, and the A/B wiring (swapped A/B is the most common fault)`;
-  return `${where}, unit ${unitId}: ${(err as Error).message}`;
+    return cliText('noResponse', { unit: unitId, where });
+  return cliText('unitError', { where, unit: unitId, message: (err as Error).message });
 }
 
 const program = new Command('linli-edge').description('Linli edge gateway agent and installer tools');
@@ -73,23 +74,17 @@ program
         signal: AbortSignal.timeout(15_000),
       });
     } catch (err) {
-      fail(`cannot reach ${opts.cloud}: ${(err as Error).message} (check the URL and the gateway's network)`);
+      fail(cliText('cannotReach', { cloud: opts.cloud, message: (err as Error).message }));
     }
     const body = (await res.json().catch(() => ({}))) as { message?: string };
-    if (!res.ok)
-      fail(
-        `provisioning refused (${res.status}): ${body.message ?? 'no reason given'} — ask for a new code if it expired or was used`,
-      );
+    if (!res.ok) fail(cliText('refused', { status: res.status, message: body.message }));
     const creds = credentialsParser.parse(body);
     try {
       saveCredentials(opts.out, creds);
     } catch (err) {
-      fail(`cannot write ${opts.out}: ${(err as Error).message} (run as root, or pass --out <file>)`);
+      fail(cliText('cannotWrite', { file: opts.out, message: (err as Error).message }));
     }
-    process.stdout.write(
-      `provisioned gateway ${creds.gatewayId}; credentials saved to ${opts.out} (0600)\n` +
-        `next: set mqtt.credentialsFile: ${opts.out} in the edge config, then: linli-edge run --config <file>\n`,
-    );
+    process.stdout.write(`${cliText('provisioned', { gateway: creds.gatewayId, file: opts.out })}\n`);
   });
 
 program
@@ -112,7 +107,7 @@ program
       to: number;
       timeout: number;
     }) => {
-      if (!opts.port === !opts.tcp) fail('give exactly one of --port <serial path> or --tcp <host:port>', 2);
+      if (!opts.port === !opts.tcp) fail(cliText('portOrTcp'), 2);
       const profiles = loadProfiles([BUILTIN_PROFILES_DIR]);
       const buses: BusConfig[] = opts.tcp
         ? [
@@ -133,7 +128,9 @@ program
       let total = 0;
       for (const config of buses) {
         const bus = new ModbusBus(config);
-        process.stderr.write(`scanning ${describeBus(config)}, units ${opts.from}-${opts.to}\n`);
+        process.stderr.write(
+          `${cliText('scanning', { bus: describeBus(config), from: opts.from, to: opts.to })}\n`,
+        );
         try {
           const hits = await scanBus(bus, profiles.values(), {
             fromUnit: opts.from,
@@ -144,7 +141,7 @@ program
           process.stderr.write('\n');
           for (const h of hits)
             process.stdout.write(
-              `${describeBus(config)}  unit ${h.unitId}  ${h.likelyProfiles.join(', ') || '(answers, no matching profile)'}\n`,
+              `${describeBus(config)}  unit ${h.unitId}  ${h.likelyProfiles.join(', ') || cliText('noProfileMatch')}\n`,
             );
           total += hits.length;
         } catch (err) {
@@ -153,7 +150,7 @@ program
           await bus.close();
         }
       }
-      if (total === 0) fail('no device answered: check wiring (A/B), termination, baud rate and parity', 3);
+      if (total === 0) fail(cliText('nothingAnswered'), 3);
     },
   );
 
@@ -174,11 +171,15 @@ program
     const device = config.devices.find((d) => d.id === opts.device);
     if (!device)
       fail(
-        `no device "${opts.device}" in ${opts.config}; devices: ${config.devices.map((d) => d.id).join(', ')}`,
+        cliText('noDevice', {
+          device: opts.device,
+          file: opts.config,
+          devices: config.devices.map((d) => d.id).join(', '),
+        }),
         2,
       );
     const profile = loadProfiles([BUILTIN_PROFILES_DIR, ...(config.profileDirs ?? [])]).get(device.profile);
-    if (!profile) fail(`unknown profile "${device.profile}"`, 2);
+    if (!profile) fail(cliText('unknownProfile', { profile: device.profile }), 2);
     const busConfig = config.buses.find((b) => b.id === device.bus)!;
     const bus = new ModbusBus(busConfig);
     const blocks = planReads(profile);
@@ -195,7 +196,7 @@ program
         process.stdout.write(`${new Date().toISOString()}  ${device.id}  ${shown}\n`);
       } catch (err) {
         process.stdout.write(
-          `${new Date().toISOString()}  ${device.id}  ERROR ${explainModbus(err, describeBus(busConfig), device.unitId)}\n`,
+          `${new Date().toISOString()}  ${device.id}  ${cliText('readError')} ${explainModbus(err, describeBus(busConfig), device.unitId)}\n`,
         );
         if (opts.count === 1) {
           await bus.close();
@@ -223,18 +224,14 @@ program
           fail((err as Error).message, 2);
         }
       })();
-      if (!config.health)
-        fail(`no health endpoint configured in ${opts.config} (add: health: { port: 9180 })`, 2);
+      if (!config.health) fail(cliText('noHealth', { file: opts.config }), 2);
       url = `http://${config.health.host ?? '127.0.0.1'}:${config.health.port}`;
     }
     let res: Response;
     try {
       res = await fetch(new URL('/status', url), { signal: AbortSignal.timeout(5000) });
     } catch {
-      fail(
-        `the agent is not running (nothing answers at ${url}); start it with: linli-edge run, or systemctl start linli-edge`,
-        3,
-      );
+      fail(cliText('notRunning', { url }), 3);
     }
     const s = (await res.json()) as {
       gatewayId: string;
@@ -252,11 +249,27 @@ program
       }>;
     };
     const lines = [
-      `gateway ${s.gatewayId}  up ${s.uptimeS}s  broker ${s.mqttConnected ? 'connected' : 'DISCONNECTED'}  config ${s.configVersion ?? 'local file'}`,
-      `outbox: ${s.outbox.pending} pending, dropped ${s.outbox.droppedRoutine ?? 0} routine / ${s.outbox.droppedEvents ?? 0} events, ${s.outbox.hoursLeft ?? '?'} h of buffer left`,
-      ...s.deviceDetails.map(
-        (d) =>
-          `  ${d.id.padEnd(16)} ${d.breaker === 'closed' ? 'ok     ' : 'FAILING'} ok=${d.ok} timeouts=${d.timeouts} exceptions=${d.exceptions} late p99=${d.latenessP99Ms}ms`,
+      cliText('statusGateway', {
+        gateway: s.gatewayId,
+        uptime: s.uptimeS,
+        connected: s.mqttConnected,
+        config: s.configVersion,
+      }),
+      cliText('statusOutbox', {
+        pending: s.outbox.pending,
+        routine: s.outbox.droppedRoutine ?? 0,
+        events: s.outbox.droppedEvents ?? 0,
+        hours: s.outbox.hoursLeft ?? undefined,
+      }),
+      ...s.deviceDetails.map((d) =>
+        cliText('statusDevice', {
+          id: d.id,
+          healthy: d.breaker === 'closed',
+          ok: d.ok,
+          timeouts: d.timeouts,
+          exceptions: d.exceptions,
+          late: d.latenessP99Ms,
+        }),
       ),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

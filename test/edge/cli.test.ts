@@ -13,12 +13,12 @@ import { type Pipeline, quietLogger, startPipeline, waitFor } from '../support/p
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs the installer CLI as an installer would, returning its exit code and output. */
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(args: string[], lang = 'C.UTF-8'): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', 'edge/src/cli.ts', ...args],
-      { cwd: root, timeout: 60_000 },
+      { cwd: root, timeout: 60_000, env: { ...process.env, LANG: lang, LC_ALL: '', LC_MESSAGES: '' } },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stdout, stderr });
@@ -88,6 +88,9 @@ devices:
     const unknown = await cli(['read', '--config', configPath, '--device', 'nope', '--count', '1']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no device "nope" .*devices: wm-001, wm-003/);
+    // A Chinese shell gets Chinese.
+    const zh = await cli(['read', '--config', configPath, '--device', 'nope', '--count', '1'], 'zh_CN.UTF-8');
+    expect(zh.stderr).toMatch(/中没有设备“nope”；已配置的设备：wm-001, wm-003/);
     const port = await cli(['scan', '--port', '/dev/ttyNOPE0', '--to', '1']);
     expect(port.code).not.toBe(0);
     expect(port.stderr).toMatch(/no such serial port|cannot open/);
@@ -178,5 +181,11 @@ describe('linli-edge provision against the real cloud', () => {
     ]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/provisioning refused \(410\): this provisioning code was already used/);
+    // In a Chinese shell the cloud's refusal comes in Chinese too (Accept-Language from LANG).
+    const zh = await cli(
+      ['provision', '--cloud', cloud.url, '--code', code, '--out', join(dir, 'other.json')],
+      'zh_CN.UTF-8',
+    );
+    expect(zh.stderr).toMatch(/配网被拒绝（410）：该配网码已被使用/);
   });
 });
