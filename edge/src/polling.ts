@@ -16,7 +16,7 @@ export interface PollingOptions {
   gridMs?: number;
 }
 
-export const DEFAULT_GRID_MS = 50;
+export const DEFAULT_GRID_MS = 100;
 
 /** Checks that every device names a known profile; the message lists what is known. */
 export function checkProfiles(config: EdgeConfig, profiles: Map<string, DeviceProfile>): void {
