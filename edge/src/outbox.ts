@@ -91,6 +91,8 @@ export class Outbox {
   private ackTimer?: NodeJS.Timeout;
   /** INSERT of ROWS_PER_INSERT rows at once: one statement step instead of one per row. */
   private readonly insertMany: Database.Statement;
+  /** Upsert of ROWS_PER_INSERT counter states at once, likewise. */
+  private readonly upsertCounters: Database.Statement;
   private readonly appendTx: Database.Transaction<
     (readings: readonly AppendItem[], counters: readonly CounterRow[], seqs: number[]) => void
   >;
@@ -161,6 +163,9 @@ export class Outbox {
     this.insertMany = this.db.prepare(
       `INSERT INTO outbox (device, ts, quality, priority, "values") VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ')}`,
     );
+    this.upsertCounters = this.db.prepare(
+      `INSERT INTO counter_state (device, field, last, offset) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?)').join(', ')} ON CONFLICT(device, field) DO UPDATE SET last = excluded.last, offset = excluded.offset`,
+    );
     this.appendTx = this.db.transaction((readings, counters, seqs) => {
       this.deleteAcked();
       let i = 0;
@@ -185,7 +190,19 @@ export class Outbox {
         );
         seqs.push(Number(info.lastInsertRowid));
       }
-      for (const c of counters) this.stmt.upsertCounter.run(c.device, c.field, c.last, c.offset);
+      let k = 0;
+      for (; k + ROWS_PER_INSERT <= counters.length; k += ROWS_PER_INSERT) {
+        const params: unknown[] = [];
+        for (let j = k; j < k + ROWS_PER_INSERT; j++) {
+          const c = counters[j]!;
+          params.push(c.device, c.field, c.last, c.offset);
+        }
+        this.upsertCounters.run(params);
+      }
+      for (; k < counters.length; k++) {
+        const c = counters[k]!;
+        this.stmt.upsertCounter.run(c.device, c.field, c.last, c.offset);
+      }
     });
   }
 

@@ -183,16 +183,15 @@ export class ModbusTcpClient {
     timeoutMs: number | undefined,
     done: ReadCallback,
   ): void {
-    const fail = (err: ModbusRequestError) => queueMicrotask(() => done(err));
     if (this.closed) {
-      fail(new ModbusRequestError('connection', `${this.where}: client is closed`));
+      failSoon(done, new ModbusRequestError('connection', `${this.where}: client is closed`));
       return;
     }
     const timeout = timeoutMs ?? this.timeoutMs;
     if (!this.socket) {
       // While the server is unreachable, fail at once rather than opening a socket per request.
       if (Date.now() - this.lastFailureAt < this.reconnectDelayMs) {
-        fail(new ModbusRequestError('connection', this.lastFailure));
+        failSoon(done, new ModbusRequestError('connection', this.lastFailure));
         return;
       }
       this.connect(timeout);
@@ -518,6 +517,11 @@ export class ModbusTcpClient {
     });
     clearTimeout(this.connectTimer);
   }
+}
+
+/** Fails a request after the caller's turn, as a rejected Promise would. */
+function failSoon(done: ReadCallback, err: ModbusRequestError): void {
+  queueMicrotask(() => done(err));
 }
 
 function encodeWrite(
