@@ -22,6 +22,8 @@ const { values: args } = parseArgs({
     devices: { type: 'string', default: '1000' },
     interval: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '20' },
+    /** Seconds of polling before the measured window (connections, JIT compilation, SQLite cache). */
+    warmup: { type: 'string', default: '3' },
     /** Transactions in flight per endpoint (the bus's maxConcurrent; firmware-sim answers pipelined requests in order). */
     inflight: { type: 'string', default: '64' },
     /** Poll-time grid, ms (see edge/src/poll-scheduler.ts); default the agent's. */
@@ -92,7 +94,7 @@ try {
     appendLingerMs: args.linger ? Number(args.linger) : undefined,
   });
   log(`agent polling ${DEVICES} devices every ${INTERVAL} ms; warming up`);
-  await new Promise((r) => setTimeout(r, 3000));
+  await new Promise((r) => setTimeout(r, Number(args.warmup) * 1000));
   const io = () => ({
     modbusRequests: agent.buses.reduce((n, b) => n + (b.tcpStats?.requests ?? 0), 0),
     modbusWrites: agent.buses.reduce((n, b) => n + (b.tcpStats?.writes ?? 0), 0),
