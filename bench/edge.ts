@@ -2,26 +2,33 @@
  * npm run bench:edge — the edge agent polling 1,000 simulated devices over Modbus TCP.
  * Prints JSON: CPU microseconds per reading (the agent's process only: polling, decoding, outbox,
  * MQTT), polls/s, and poll-start lateness percentiles as a share of the interval; with the cost of
- * a bare modbus-serial read loop measured in the same run as the baseline.
+ * a bare modbus-serial read loop measured in the same run as the baseline. `delivery` checks that
+ * every reading the outbox took reached the broker (counted by a subscriber in another process)
+ * or is still in the outbox; the exit code is 1 if not.
  * Options: --devices 1000 --interval 1000 --seconds 20
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import ModbusSerial from 'modbus-serial';
 import { pino } from 'pino';
 import { startAgent } from '../edge/src/agent.js';
 import type { EdgeConfig } from '../edge/src/config.js';
+import { Outbox } from '../edge/src/outbox.js';
 import { percentile } from '../edge/src/stats.js';
-import { machine, startChild } from './support/child.js';
+import { machine, root, startChild } from './support/child.js';
 
 const { values: args } = parseArgs({
   options: {
     devices: { type: 'string', default: '1000' },
     interval: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '20' },
+    /** Seconds of polling before the measured window (connections, JIT compilation, SQLite cache). */
+    warmup: { type: 'string', default: '3' },
     /** Transactions in flight per endpoint (the bus's maxConcurrent; firmware-sim answers pipelined requests in order). */
     inflight: { type: 'string', default: '64' },
     /** Poll-time grid, ms (see edge/src/poll-scheduler.ts); default the agent's. */
@@ -40,6 +47,38 @@ const endpoints = Math.ceil(DEVICES / PER_ENDPOINT);
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
 const ModbusRTU = ModbusSerial as unknown as typeof ModbusSerial.default;
+
+interface BrokerCounts {
+  batches: number;
+  readings: number;
+  distinct: number;
+}
+
+/**
+ * A subscriber in its own process counting the readings that reach the broker
+ * (bench/support/telemetry-counter.ts); counts() asks it for them.
+ */
+async function startCounter(url: string, gatewayId: string) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/support/telemetry-counter.ts', url, gatewayId],
+    {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const next = () => new Promise<string>((resolve) => lines.once('line', resolve));
+  if ((await next()) !== 'ready') throw new Error('telemetry counter did not start');
+  return {
+    child,
+    counts: async (): Promise<BrokerCounts> => {
+      const line = next();
+      child.stdin!.write('counts\n');
+      return JSON.parse(await line) as BrokerCounts;
+    },
+  };
+}
 
 /** Baseline: CPU per Modbus read request of modbus-serial alone, sequential, on the same sim. */
 async function baselineCpuPerRequest(port: number, requests: number): Promise<number> {
@@ -63,6 +102,7 @@ const sims = await startChild('bench/support/sims.ts', [String(endpoints), Strin
 const ports = (JSON.parse(sims.firstLine) as { ports: number[] }).ports;
 const brokerPort = 20_000 + Math.floor(Math.random() * 20_000);
 const broker = await startChild('bench/support/broker.ts', [String(brokerPort)]);
+const counter = await startCounter(`mqtt://127.0.0.1:${brokerPort}`, 'gw-bench');
 
 try {
   log('baseline: bare modbus-serial read loop');
@@ -92,7 +132,7 @@ try {
     appendLingerMs: args.linger ? Number(args.linger) : undefined,
   });
   log(`agent polling ${DEVICES} devices every ${INTERVAL} ms; warming up`);
-  await new Promise((r) => setTimeout(r, 3000));
+  await new Promise((r) => setTimeout(r, Number(args.warmup) * 1000));
   const io = () => ({
     modbusRequests: agent.buses.reduce((n, b) => n + (b.tcpStats?.requests ?? 0), 0),
     modbusWrites: agent.buses.reduce((n, b) => n + (b.tcpStats?.writes ?? 0), 0),
@@ -138,6 +178,28 @@ try {
   const rssMb = Math.round(process.memoryUsage().rss / 1e6);
   const pending = agent.outbox.depth();
   await agent.stop();
+  // Every reading appended must be at the broker or still in the outbox: read the outbox file
+  // again after the agent stopped, and wait (a little) for the broker's copies to be counted.
+  const box = new Outbox(config.outbox.path);
+  const appended = box.lastSeq(); // a fresh outbox: readings 1..appended, none dropped
+  const leftInOutbox = box.depth();
+  box.close();
+  let atBroker = await counter.counts();
+  for (let i = 0; i < 50 && atBroker.distinct + leftInOutbox < appended; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    atBroker = await counter.counts();
+  }
+  const delivery = {
+    appended,
+    atBroker: atBroker.distinct,
+    resentCopies: atBroker.readings - atBroker.distinct,
+    leftInOutbox,
+    ok: atBroker.distinct + leftInOutbox === appended && agent.publisher.stats.readingsPublished <= appended,
+  };
+  if (!delivery.ok) {
+    log(`delivery check FAILED: ${JSON.stringify(delivery)}`);
+    process.exitCode = 1;
+  }
   const cpuPerReadingUs = (cpu.user + cpu.system) / readings;
   const requestsPerReading = 3; // the water meter's read plan: holding 0-4, input 0, discrete 0
   const result = {
@@ -169,6 +231,7 @@ try {
     rssMb,
     published,
     outboxPendingAtEnd: pending,
+    delivery,
     baseline: {
       what: 'bare modbus-serial client, sequential holding-register reads on the same simulator',
       cpuPerRequestUs: Math.round(baselineUs * 10) / 10,
@@ -180,6 +243,7 @@ try {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
   sims.child.kill('SIGTERM');
+  counter.child.kill('SIGTERM');
   broker.child.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
 }

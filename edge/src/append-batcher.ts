@@ -6,6 +6,8 @@ export interface BatcherOptions {
   /**
    * How long routine readings may wait for others, ms (default 100); 0: until the end of the
    * event-loop turn. An event (door, leak, comm failure) is appended at the end of its turn.
+   * Once half of it has passed, a turn that brings more readings appends them all at its end:
+   * the process is awake then anyway, and waking it again for the timer costs more than a commit.
    */
   lingerMs?: number;
   /** A batch this large is appended at once. */
@@ -29,6 +31,9 @@ export class AppendBatcher {
   private pending: AppendItem[] = [];
   private timer?: NodeJS.Timeout;
   private immediate?: NodeJS.Immediate;
+  /** End-of-turn check whether the batch is old enough to go now. */
+  private turnEnd?: NodeJS.Immediate;
+  private firstAt = 0;
   private failing = false;
   /** Readings dropped because the outbox kept failing and too many were held. */
   dropped = 0;
@@ -47,20 +52,32 @@ export class AppendBatcher {
   }
 
   add(reading: AppendItem): void {
+    if (this.pending.length === 0) this.firstAt = Date.now();
     this.pending.push(reading);
     if (this.pending.length >= this.maxBatch) this.flush();
-    else if (this.lingerMs > 0 && reading.priority !== PRIORITY_EVENT)
+    else if (this.lingerMs > 0 && reading.priority !== PRIORITY_EVENT) {
       this.timer ??= setTimeout(this.flush, this.lingerMs);
+      this.turnEnd ??= setImmediate(this.atTurnEnd);
+    }
     // setImmediate, not a timer: it runs at the end of this turn without waking the process again.
     else this.immediate ??= setImmediate(this.flush);
   }
+
+  private readonly atTurnEnd = (): void => {
+    this.turnEnd = undefined;
+    // A failing outbox is retried by its timer only.
+    if (!this.failing && this.pending.length > 0 && Date.now() - this.firstAt >= this.lingerMs / 2)
+      this.flush();
+  };
 
   /** Appends what is pending now (also on stop). */
   readonly flush = (): void => {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
+    if (this.turnEnd) clearImmediate(this.turnEnd);
     this.timer = undefined;
     this.immediate = undefined;
+    this.turnEnd = undefined;
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];

@@ -1,5 +1,6 @@
 import { counterModulus, type RegisterDef } from '../../protocols/src/index.js';
 import type { CounterRow } from './outbox.js';
+import { tidy12 } from './tidy.js';
 
 /**
  * Continuity of `counter` registers (water litres, kWh, door openings) across wrap-around and meter
@@ -42,7 +43,7 @@ export function counterRange(def: RegisterDef): CounterRange | undefined {
 }
 
 /** Rounds away binary noise of adding scaled values (as the codec does). */
-const tidy = (x: number) => Number.parseFloat(x.toPrecision(12));
+const tidy = tidy12;
 
 export function advanceCounter(
   state: CounterState | undefined,
@@ -71,15 +72,76 @@ export function advanceCounter(
 const key = (device: string, field: string) => `${device}\u0000${field}`;
 
 /**
+ * One counter's continuity (one field of one device), held by its poller so a reading costs no
+ * key building, lookup or allocation. Same rules as advanceCounter.
+ */
+export class CounterSlot {
+  /** What the last advance() was. */
+  event: CounterEvent = 'first';
+  /** Waiting in the book's dirty list for the next outbox append. */
+  dirty = false;
+
+  constructor(
+    readonly device: string,
+    readonly field: string,
+    private state: CounterState | undefined,
+    private readonly book: CounterBook,
+  ) {}
+
+  get current(): CounterState | undefined {
+    return this.state;
+  }
+
+  /** The continuous total for a raw value; `event` tells whether it wrapped or was reset. */
+  advance(value: number, range: CounterRange | undefined): number {
+    const s = this.state;
+    if (!s) {
+      this.state = { last: value, offset: 0 };
+      this.event = 'first';
+      this.book.markDirty(this);
+      return value;
+    }
+    if (value >= s.last) {
+      this.event = 'continue';
+      if (value !== s.last) {
+        s.last = value;
+        this.book.markDirty(this);
+      }
+      return tidy(value + s.offset);
+    }
+    const next = advanceCounter(s, value, range);
+    this.state = next.state;
+    this.event = next.event;
+    this.book.markDirty(this);
+    return next.total;
+  }
+}
+
+/**
  * Every counter's state, in memory, loaded from the outbox at start; changed states are handed to
  * the next outbox append (takeDirty) so they are stored in the transaction of their readings.
  */
 export class CounterBook {
-  private readonly states = new Map<string, CounterState>();
-  private dirty = new Map<string, CounterRow>();
+  private readonly slots = new Map<string, CounterSlot>();
+  private dirty: CounterSlot[] = [];
 
   constructor(rows: readonly CounterRow[] = []) {
-    for (const r of rows) this.states.set(key(r.device, r.field), { last: r.last, offset: r.offset });
+    for (const r of rows)
+      this.slots.set(
+        key(r.device, r.field),
+        new CounterSlot(r.device, r.field, { last: r.last, offset: r.offset }, this),
+      );
+  }
+
+  /** The slot of one device's counter field (the same one every time). */
+  slot(device: string, field: string): CounterSlot {
+    const k = key(device, field);
+    let slot = this.slots.get(k);
+    if (!slot) {
+      slot = new CounterSlot(device, field, undefined, this);
+      this.slots.set(k, slot);
+    }
+    return slot;
   }
 
   update(
@@ -88,25 +150,32 @@ export class CounterBook {
     value: number,
     range: CounterRange | undefined,
   ): { total: number; event: CounterEvent } {
-    const k = key(device, field);
-    const before = this.states.get(k);
-    const { state, total, event } = advanceCounter(before, value, range);
-    if (!before || before.last !== state.last || before.offset !== state.offset) {
-      this.states.set(k, state);
-      this.dirty.set(k, { device, field, last: state.last, offset: state.offset });
-    }
-    return { total, event };
+    const slot = this.slot(device, field);
+    const total = slot.advance(value, range);
+    return { total, event: slot.event };
   }
 
   get(device: string, field: string): CounterState | undefined {
-    return this.states.get(key(device, field));
+    const s = this.slots.get(key(device, field))?.current;
+    return s && { last: s.last, offset: s.offset };
+  }
+
+  /** @internal called by a slot whose state changed. */
+  markDirty(slot: CounterSlot): void {
+    if (slot.dirty) return;
+    slot.dirty = true;
+    this.dirty.push(slot);
   }
 
   /** Changed states since the last call, for the outbox append that stores their readings. */
   takeDirty(): CounterRow[] {
-    if (this.dirty.size === 0) return [];
-    const rows = [...this.dirty.values()];
-    this.dirty = new Map();
+    if (this.dirty.length === 0) return [];
+    const rows = this.dirty.map((slot) => {
+      slot.dirty = false;
+      const s = slot.current!;
+      return { device: slot.device, field: slot.field, last: s.last, offset: s.offset };
+    });
+    this.dirty = [];
     return rows;
   }
 }

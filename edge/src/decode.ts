@@ -4,6 +4,7 @@ import {
   type RegisterDef,
   registerSpan,
 } from '../../protocols/src/index.js';
+import { tidy12 } from './tidy.js';
 
 /**
  * Register decoders compiled once per profile for the polling hot path. They give exactly what
@@ -19,9 +20,7 @@ const scratch = new DataView(new ArrayBuffer(8));
 const swap16 = (w: number) => ((w & 0xff) << 8) | (w >> 8);
 
 /** Same as codec's tidy: rounds away binary noise from scaling without losing precision. */
-function tidy(x: number): number {
-  return Number.isFinite(x) ? Number.parseFloat(x.toPrecision(12)) : x;
-}
+const tidy = tidy12;
 
 /** Big-endian word i (0 = most significant) of a register spanning `span` words, per byte order. */
 function wordReader(def: RegisterDef, span: number): (w: readonly number[], at: number, i: number) => number {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Reading } from '../../protocols/src/index.js';
 import type { PolledReading } from './poller.js';
-import { RecentReadings } from './recent-readings.js';
+import { type JsonRows, RecentReadings, readingJson } from './recent-readings.js';
 
 /** Readings that must survive a long outage: events (door, leak), state changes, comm failures. */
 export const PRIORITY_EVENT = 1;
@@ -91,8 +91,15 @@ export class Outbox {
   private ackTimer?: NodeJS.Timeout;
   /** INSERT of ROWS_PER_INSERT rows at once: one statement step instead of one per row. */
   private readonly insertMany: Database.Statement;
+  /** Upsert of ROWS_PER_INSERT counter states at once, likewise. */
+  private readonly upsertCounters: Database.Statement;
   private readonly appendTx: Database.Transaction<
-    (readings: readonly AppendItem[], counters: readonly CounterRow[], seqs: number[]) => void
+    (
+      readings: readonly AppendItem[],
+      texts: readonly string[],
+      counters: readonly CounterRow[],
+      seqs: number[],
+    ) => void
   >;
   private appendsSinceCheck = 0;
   /** Appends per hour, smoothed; drives hoursLeft. */
@@ -161,14 +168,17 @@ export class Outbox {
     this.insertMany = this.db.prepare(
       `INSERT INTO outbox (device, ts, quality, priority, "values") VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ')}`,
     );
-    this.appendTx = this.db.transaction((readings, counters, seqs) => {
+    this.upsertCounters = this.db.prepare(
+      `INSERT INTO counter_state (device, field, last, offset) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?)').join(', ')} ON CONFLICT(device, field) DO UPDATE SET last = excluded.last, offset = excluded.offset`,
+    );
+    this.appendTx = this.db.transaction((readings, texts, counters, seqs) => {
       this.deleteAcked();
       let i = 0;
       for (; i + ROWS_PER_INSERT <= readings.length; i += ROWS_PER_INSERT) {
         const params: unknown[] = [];
         for (let j = i; j < i + ROWS_PER_INSERT; j++) {
           const r = readings[j]!;
-          params.push(r.device, r.ts, r.quality, r.priority ?? PRIORITY_ROUTINE, JSON.stringify(r.values));
+          params.push(r.device, r.ts, r.quality, r.priority ?? PRIORITY_ROUTINE, texts[j]);
         }
         // Rows of one INSERT get consecutive rowids, the last one reported.
         const last = Number(this.insertMany.run(params).lastInsertRowid);
@@ -181,11 +191,23 @@ export class Outbox {
           r.ts,
           r.quality,
           r.priority ?? PRIORITY_ROUTINE,
-          JSON.stringify(r.values),
+          texts[i],
         );
         seqs.push(Number(info.lastInsertRowid));
       }
-      for (const c of counters) this.stmt.upsertCounter.run(c.device, c.field, c.last, c.offset);
+      let k = 0;
+      for (; k + ROWS_PER_INSERT <= counters.length; k += ROWS_PER_INSERT) {
+        const params: unknown[] = [];
+        for (let j = k; j < k + ROWS_PER_INSERT; j++) {
+          const c = counters[j]!;
+          params.push(c.device, c.field, c.last, c.offset);
+        }
+        this.upsertCounters.run(params);
+      }
+      for (; k < counters.length; k++) {
+        const c = counters[k]!;
+        this.stmt.upsertCounter.run(c.device, c.field, c.last, c.offset);
+      }
     });
   }
 
@@ -196,10 +218,16 @@ export class Outbox {
    */
   append(readings: readonly AppendItem[], now = Date.now(), counters: readonly CounterRow[] = []): number[] {
     const seqs: number[] = [];
-    this.appendTx(readings, counters, seqs);
-    readings.forEach((r, i) => {
-      this.recent.add({ seq: seqs[i]!, device: r.device, ts: r.ts, quality: r.quality, values: r.values });
-    });
+    const texts = readings.map((r) => JSON.stringify(r.values));
+    this.appendTx(readings, texts, counters, seqs);
+    for (let i = 0; i < readings.length; i++) {
+      const r = readings[i]!;
+      const seq = seqs[i]!;
+      this.recent.add(
+        { seq, device: r.device, ts: r.ts, quality: r.quality, values: r.values },
+        readingJson(seq, r.device, r.ts, r.quality, texts[i]!),
+      );
+    }
     this.cachedDepth += readings.length;
     this.commits++;
     this.trackRate(readings.length, now);
@@ -287,6 +315,31 @@ export class Outbox {
       quality: r.quality,
       values: JSON.parse(r.values),
     }));
+  }
+
+  /**
+   * peek() as JSON, ready for a telemetry batch: the same text JSON.stringify would give for the
+   * rows peek() returns (test/edge/outbox.test.ts), without serialising each reading again.
+   */
+  peekJson(afterSeq: number, limit: number, upToSeq = Number.MAX_SAFE_INTEGER): JsonRows | undefined {
+    if (afterSeq >= upToSeq) return undefined;
+    if (afterSeq + 1 >= this.recent.first) return this.recent.peekJson(afterSeq, limit, upToSeq);
+    this.deleteAcked();
+    const rows = this.stmt.selectRange.all(afterSeq, upToSeq, limit) as Array<{
+      seq: number;
+      device: string;
+      ts: number;
+      quality: string;
+      values: string;
+    }>;
+    if (rows.length === 0) return undefined;
+    return {
+      first: rows[0]!.seq,
+      last: rows[rows.length - 1]!.seq,
+      count: rows.length,
+      // The stored text is JSON.stringify of the values, so it goes out as it is.
+      json: rows.map((r) => readingJson(r.seq, r.device, r.ts, r.quality, r.values)).join(','),
+    };
   }
 
   /** Highest sequence number ever assigned (0 when none). */

@@ -1,5 +1,5 @@
 /**
- * One timer for all the pollers of a PollingSet. Poll times are rounded up to a grid (50 ms by
+ * One timer for all the pollers of a PollingSet. Poll times are rounded up to a grid (100 ms by
  * default), so devices due in the same grid step start in the same event-loop turn: their requests
  * leave in one socket write per bus, and a thousand devices cost a hundred timer callbacks a
  * second instead of a thousand. Rounding up means a poll is never early; PollingSet puts the ideal

@@ -2,9 +2,8 @@ import type { Logger } from 'pino';
 import { DecodeError, type DeviceProfile, type FieldValue, type Quality } from '../../protocols/src/index.js';
 import { CircuitBreaker } from './bus/circuit-breaker.js';
 import { type ModbusBus, ModbusRequestError, type RequestOptions } from './bus/modbus-bus.js';
-import { sleep } from './bus/timing.js';
 import type { DeviceConfig } from './config.js';
-import { CounterBook, type CounterRange, counterRange } from './counters.js';
+import { CounterBook, type CounterRange, type CounterSlot, counterRange } from './counters.js';
 import { RangeGuard } from './plausibility.js';
 import { PollScheduler, type Scheduled } from './poll-scheduler.js';
 import { planReads, type ReadBlock } from './read-plan.js';
@@ -104,6 +103,9 @@ export interface PollerOptions {
  * last poll finished") so slow responses do not make the schedule drift; a circuit breaker keeps
  * a dead device from taking bus time from the others. Each good reading is checked against the
  * profile's plausible ranges, and its counters are made continuous, before it is emitted.
+ *
+ * A poll is a small callback state machine rather than an async function: a thousand devices
+ * polled every second made the Promise and microtask per step a large part of the agent's CPU.
  */
 export class DevicePoller {
   readonly counters: DeviceCounters = {
@@ -122,7 +124,7 @@ export class DevicePoller {
   readonly breaker = new CircuitBreaker();
   private readonly blocks: ReadBlock[];
   private readonly guard: RangeGuard;
-  private readonly counterFields: Array<{ name: string; range: CounterRange | undefined }>;
+  private readonly counterFields: Array<{ name: string; range: CounterRange | undefined; slot: CounterSlot }>;
   private readonly book: CounterBook;
   private readonly scheduler: PollScheduler;
   private readonly now: () => number;
@@ -131,7 +133,17 @@ export class DevicePoller {
   private nextAt = 0;
   private failing = false;
   private stopped = true;
-  private inFlight?: Promise<void>;
+  /** A poll (with its retries) is under way; stop() waits for it. */
+  private busy = false;
+  private whenIdle?: () => void;
+  // The poll under way: its attempt, how it is sent, and what its blocks gave so far.
+  private attempt = 0;
+  private retries = 0;
+  private parallel = false;
+  /** Tells the current attempt's answers from late ones of an abandoned attempt. */
+  private attemptId = 0;
+  private left = 0;
+  private values: Record<string, FieldValue> = {};
   /** Fields currently dropped as implausible: logged when they go bad and when they recover. */
   private readonly implausible = new Set<string>();
 
@@ -145,10 +157,10 @@ export class DevicePoller {
   ) {
     this.blocks = planReads(profile);
     this.guard = new RangeGuard(profile);
+    this.book = options.counters ?? new CounterBook();
     this.counterFields = profile.registers
       .filter((r) => r.kind === 'counter' && r.type !== 'bool' && r.type !== 'string')
-      .map((r) => ({ name: r.name, range: counterRange(r) }));
-    this.book = options.counters ?? new CounterBook();
+      .map((r) => ({ name: r.name, range: counterRange(r), slot: this.book.slot(device.id, r.name) }));
     this.scheduler = options.scheduler ?? new PollScheduler(1);
     this.now = options.now ?? Date.now;
     this.opts = { timeoutMs: device.timeoutMs, turnaroundMs: device.turnaroundMs };
@@ -166,57 +178,107 @@ export class DevicePoller {
   }
 
   private readonly onDue = (): void => {
-    this.inFlight = this.tick();
-  };
-
-  private async tick(): Promise<void> {
     const started = this.now();
     this.recordLateness(started - this.nextAt);
-    if (this.breaker.allow(started)) {
-      await this.pollOnce();
-    } else {
+    if (!this.breaker.allow(started)) {
       this.counters.skipped++;
+      this.reschedule();
+      return;
     }
+    this.busy = true;
+    this.counters.polls++;
+    // Retrying is for a lost frame from a healthy device; a device already failing (or being probed)
+    // gets one attempt, so a dead device costs the shared bus one timeout per poll at most.
+    const healthy = !this.failing && this.breaker.state === 'closed';
+    this.retries = healthy ? (this.device.retries ?? 1) : 0;
+    // All blocks at once on a pipelining TCP bus, for a device known to answer (a dead one would
+    // hold several in-flight slots for a whole timeout); otherwise one after the other.
+    this.parallel = healthy && this.bus.pipelined && this.blocks.length > 1;
+    this.attempt = 0;
+    this.sendAttempt();
+  };
+
+  private readonly sendAttempt = (): void => {
+    const id = ++this.attemptId;
+    this.values = {};
+    this.left = this.blocks.length;
+    if (this.parallel) for (let i = 0; i < this.blocks.length; i++) this.readBlock(id, i);
+    else this.readBlock(id, 0);
+  };
+
+  private readBlock(id: number, i: number): void {
+    const b = this.blocks[i]!;
+    this.bus.readCb(this.device.unitId, b.area, b.address, b.count, this.opts, (err, words) =>
+      this.onBlock(id, i, err, words),
+    );
+  }
+
+  private onBlock(id: number, i: number, err: Error | undefined, words: number[] | undefined): void {
+    if (id !== this.attemptId || this.left === 0) return; // an abandoned attempt, or one already failed
+    try {
+      if (err) throw err;
+      decodeBlock(this.blocks[i]!, words!, this.values);
+    } catch (e) {
+      this.left = 0;
+      this.attemptFailed(e);
+      return;
+    }
+    if (--this.left > 0) {
+      if (!this.parallel) this.readBlock(id, i + 1);
+      return;
+    }
+    this.pollSucceeded(this.values);
+  }
+
+  private pollSucceeded(values: Record<string, FieldValue>): void {
+    try {
+      this.counters.ok++;
+      this.breaker.success();
+      if (this.failing) this.logger.info({ device: this.device.id }, 'device answers again');
+      this.failing = false;
+      this.screen(values);
+      // The sample time is when the device answered, not when the poll was queued.
+      this.emit({ device: this.device.id, ts: this.now(), values, quality: 'good' });
+    } catch (err) {
+      this.attemptFailed(err);
+      return;
+    }
+    this.pollDone();
+  }
+
+  private attemptFailed(err: unknown): void {
+    this.count(err);
+    // Exceptions and garbage will not change on an immediate retry; timeouts might.
+    const retryable =
+      err instanceof ModbusRequestError && err.kind !== 'exception' && err.kind !== 'malformed';
+    if (this.attempt < this.retries && retryable && !this.stopped) {
+      setTimeout(this.sendAttempt, 20 * 2 ** this.attempt++);
+      return;
+    }
+    try {
+      this.breaker.failure(this.now());
+      this.markFailing(err);
+    } finally {
+      this.pollDone();
+    }
+  }
+
+  /** The poll is over (read, or given up): plan the next one. */
+  private pollDone(): void {
+    this.busy = false;
+    this.reschedule();
+    const idle = this.whenIdle;
+    this.whenIdle = undefined;
+    idle?.();
+  }
+
+  private reschedule(): void {
     this.nextAt += this.device.pollIntervalMs;
     // After a long stall, skip the missed slots instead of firing a burst.
     const now = this.now();
     if (this.nextAt < now)
       this.nextAt += Math.ceil((now - this.nextAt) / this.device.pollIntervalMs) * this.device.pollIntervalMs;
     this.schedule();
-  }
-
-  private async pollOnce(): Promise<void> {
-    this.counters.polls++;
-    // Retrying is for a lost frame from a healthy device; a device already failing (or being probed)
-    // gets one attempt, so a dead device costs the shared bus one timeout per poll at most.
-    const healthy = !this.failing && this.breaker.state === 'closed';
-    const retries = healthy ? (this.device.retries ?? 1) : 0;
-    const parallel = healthy && this.bus.pipelined;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const values = await pollDevice(this.bus, this.device.unitId, this.blocks, this.opts, parallel);
-        this.counters.ok++;
-        this.breaker.success();
-        if (this.failing) this.logger.info({ device: this.device.id }, 'device answers again');
-        this.failing = false;
-        this.screen(values);
-        // The sample time is when the device answered, not when the poll was queued.
-        this.emit({ device: this.device.id, ts: this.now(), values, quality: 'good' });
-        return;
-      } catch (err) {
-        this.count(err);
-        // Exceptions and garbage will not change on an immediate retry; timeouts might.
-        const retryable =
-          err instanceof ModbusRequestError && err.kind !== 'exception' && err.kind !== 'malformed';
-        if (attempt < retries && retryable && !this.stopped) {
-          await sleep(20 * 2 ** attempt);
-          continue;
-        }
-        this.breaker.failure(this.now());
-        this.markFailing(err);
-        return;
-      }
-    }
   }
 
   /** Drops implausible values (logged once per field until it recovers); makes counters continuous. */
@@ -226,7 +288,8 @@ export class DevicePoller {
     for (const c of this.counterFields) {
       const v = values[c.name];
       if (typeof v !== 'number') continue;
-      const { total, event } = this.book.update(this.device.id, c.name, v, c.range);
+      const total = c.slot.advance(v, c.range);
+      const event = c.slot.event;
       values[c.name] = total;
       if (event === 'wrap') this.counters.counterWraps++;
       else if (event === 'reset') {
@@ -288,6 +351,6 @@ export class DevicePoller {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.scheduled) this.scheduler.cancel(this.scheduled);
-    await this.inFlight;
+    if (this.busy) await new Promise<void>((resolve) => (this.whenIdle = resolve));
   }
 }

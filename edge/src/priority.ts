@@ -20,13 +20,16 @@ export class PriorityClassifier {
   classify(reading: PolledReading): number {
     if (reading.quality !== 'good') return PRIORITY_EVENT;
     const v = reading.values;
-    let priority = this.eventFields.some((f) => v[f] === true || (typeof v[f] === 'number' && v[f] !== 0))
-      ? PRIORITY_EVENT
-      : PRIORITY_ROUTINE;
+    // Plain loops: this runs for every reading, and a closure per call showed in profiles.
+    let priority = PRIORITY_ROUTINE;
+    for (const f of this.eventFields) {
+      const x = v[f];
+      if (x === true || (typeof x === 'number' && x !== 0)) priority = PRIORITY_EVENT;
+    }
+    if (this.stateFields.length === 0) return priority;
     const previous = this.lastState.get(reading.device);
-    if (previous && this.stateFields.some((f) => previous[f] !== v[f])) priority = PRIORITY_EVENT;
-    if (this.stateFields.length)
-      this.lastState.set(reading.device, Object.fromEntries(this.stateFields.map((f) => [f, v[f]!])));
+    if (previous) for (const f of this.stateFields) if (previous[f] !== v[f]) priority = PRIORITY_EVENT;
+    this.lastState.set(reading.device, Object.fromEntries(this.stateFields.map((f) => [f, v[f]!])));
     return priority;
   }
 }

@@ -1,13 +1,9 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import {
-  type GatewayStatus,
-  TELEMETRY_VERSION,
-  type TelemetryBatch,
-  topics,
-} from '../../protocols/src/index.js';
+import { type GatewayStatus, TELEMETRY_VERSION, topics } from '../../protocols/src/index.js';
 import type { EdgeConfig } from './config.js';
 import type { Outbox } from './outbox.js';
+import type { JsonRows } from './recent-readings.js';
 
 export interface PublisherStats {
   batchesPublished: number;
@@ -144,11 +140,11 @@ export class Publisher {
   }
 
   /** Alternates between backlog and live batches while both have data. */
-  private nextLane(): { lane: Lane; rows: ReturnType<Outbox['peek']> } | undefined {
+  private nextLane(): { lane: Lane; rows: JsonRows } | undefined {
     const order = this.preferBacklog ? [this.backlog, this.live] : [this.live, this.backlog];
     for (const lane of order) {
-      const rows = this.outbox.peek(lane.afterSeq, this.batchSize, lane.upToSeq);
-      if (rows.length > 0) {
+      const rows = this.outbox.peekJson(lane.afterSeq, this.batchSize, lane.upToSeq);
+      if (rows) {
         this.preferBacklog = lane !== this.backlog;
         return { lane, rows };
       }
@@ -156,39 +152,29 @@ export class Publisher {
     return undefined;
   }
 
-  private sendFrom({ lane, rows }: { lane: Lane; rows: ReturnType<Outbox['peek']> }): void {
-    const first = rows[0]!.seq;
-    const last = rows[rows.length - 1]!.seq;
+  private sendFrom({ lane, rows }: { lane: Lane; rows: JsonRows }): void {
+    const { first, last, count } = rows;
     lane.afterSeq = last;
-    const batch: TelemetryBatch = {
-      v: TELEMETRY_VERSION,
-      gatewayId: this.config.gateway.id,
-      seq: first,
-      sentAt: Date.now(),
-      readings: rows,
-    };
     const started = Date.now();
+    // JSON.stringify of a TelemetryBatch {v, gatewayId, seq, sentAt, readings}, with the readings
+    // already serialised by the outbox.
+    const batch = `{"v":${TELEMETRY_VERSION},"gatewayId":${JSON.stringify(this.config.gateway.id)},"seq":${first},"sentAt":${started},"readings":[${rows.json}]}`;
     this.inflight++;
     // mqtt.js keeps an unacknowledged QoS 1 packet and resends it after a reconnect, so the
     // callback fires once the broker really has it; if this process dies first, the outbox still does.
-    this.client?.publish(
-      topics.telemetry(this.config.gateway.id),
-      JSON.stringify(batch),
-      { qos: 1 },
-      (err) => {
-        this.inflight--;
-        if (err) {
-          this.stats.publishErrors++;
-          this.logger.warn({ err: err.message, first, last }, 'publish failed; will resend after reconnect');
-        } else {
-          this.outbox.ack(first, last);
-          this.stats.batchesPublished++;
-          this.stats.readingsPublished += rows.length;
-          this.stats.lastPublishLatencyMs = Date.now() - started;
-        }
-        this.kick();
-      },
-    );
+    this.client?.publish(topics.telemetry(this.config.gateway.id), batch, { qos: 1 }, (err) => {
+      this.inflight--;
+      if (err) {
+        this.stats.publishErrors++;
+        this.logger.warn({ err: err.message, first, last }, 'publish failed; will resend after reconnect');
+      } else {
+        this.outbox.ack(first, last);
+        this.stats.batchesPublished++;
+        this.stats.readingsPublished += count;
+        this.stats.lastPublishLatencyMs = Date.now() - started;
+      }
+      this.kick();
+    });
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Outbox, PRIORITY_EVENT, PRIORITY_ROUTINE } from '../../edge/src/outbox.js';
+import { type AppendItem, Outbox, PRIORITY_EVENT, PRIORITY_ROUTINE } from '../../edge/src/outbox.js';
 
 const reading = (device: string, ts: number, priority = PRIORITY_ROUTINE) => ({
   device,
@@ -31,6 +31,51 @@ describe('edge outbox', () => {
     box.ack(3, 3);
     expect(box.append([reading('c', 4)])).toEqual([4]);
     expect(box.lastSeq()).toBe(4);
+    box.close();
+  });
+
+  it('peekJson is exactly JSON.stringify of what peek returns, from memory and from the file', () => {
+    const path = join(dir, 'o.db');
+    let box = new Outbox(path);
+    const odd: AppendItem[] = [
+      {
+        device: 'wm-1',
+        ts: 1_700_000_000_123,
+        values: { total_litres: 100_000, flow_lpm: -0.1, leak: false },
+        quality: 'good',
+      },
+      { device: 'door-2', ts: 5, values: {}, quality: 'comm_fail', priority: PRIORITY_EVENT },
+      {
+        device: 'em_3',
+        ts: 6,
+        values: { label: 'a "quoted" \\ é\u0001', kwh: 1.5e21, t: 1e-7 },
+        quality: 'stale',
+      },
+    ];
+    box.append(odd);
+    box.append([reading('a', 7), reading('b', 8)]);
+    const same = (after: number, limit: number, upTo?: number) => {
+      const rows = box.peek(after, limit, upTo);
+      const json = box.peekJson(after, limit, upTo);
+      if (rows.length === 0) return expect(json).toBeUndefined();
+      expect(json).toEqual({
+        first: rows[0]!.seq,
+        last: rows.at(-1)!.seq,
+        count: rows.length,
+        json: JSON.stringify(rows).slice(1, -1),
+      });
+    };
+    same(0, 100); // in memory
+    same(1, 2);
+    same(2, 100, 4);
+    same(5, 10);
+    box.ack(1, 1);
+    same(0, 100);
+    box.close();
+    box = new Outbox(path); // now from SQLite
+    same(0, 100);
+    same(2, 2);
+    expect(box.peekJson(0, 100)!.json).toContain('"label":"a \\"quoted\\" \\\\ é\\u0001"');
     box.close();
   });
 

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { exceptionError, explainOpenError, ModbusRequestError } from './errors.js';
+import { type ReadGate, sharedReadGate } from './read-gate.js';
 
 /**
  * A lean Modbus TCP client (Modbus Messaging on TCP/IP Implementation Guide v1.0b): MBAP framing,
@@ -26,10 +27,12 @@ export interface ModbusTcpClientOptions {
   /**
    * After writing a burst of at least `burst` requests, stop reading for `delayMs` so the answers,
    * which a server sends one by one, are read in one wakeup instead of one per arriving packet
-   * (each wakeup costs more CPU than parsing a hundred answers). Default: 16 requests, 4 ms;
-   * delayMs 0 turns it off. Small exchanges (a command, a scan) are never delayed.
+   * (each wakeup costs more CPU than parsing a hundred answers); while answers to the burst are
+   * still due, each read is followed by another such pause. Default: 16 requests, 4 ms; delayMs 0
+   * turns it off. Small exchanges (a command, a scan) are never delayed. The pauses of all the
+   * connections share one timer (`gate`, default the process's), so they are read in one wakeup.
    */
-  readCoalescing?: { burst?: number; delayMs?: number };
+  readCoalescing?: { burst?: number; delayMs?: number; gate?: ReadGate };
 }
 
 export interface ClientStats {
@@ -97,9 +100,13 @@ export class ModbusTcpClient {
   private timerAt = NO_TIMER;
   private drained?: () => void;
   private framesStaged = 0;
-  private readPaused?: NodeJS.Timeout;
+  /** Reading is paused until the gate releases it. */
+  private readHeld = false;
+  /** A burst was written and its answers are still due: keep reading in gated steps. */
+  private inBurst = false;
   private readonly coalesceBurst: number;
   private readonly coalesceDelayMs: number;
+  private readonly gate: ReadGate;
   private readonly maxInFlight: number;
   private readonly timeoutMs: number;
   private readonly reconnectDelayMs: number;
@@ -111,6 +118,7 @@ export class ModbusTcpClient {
     this.reconnectDelayMs = options.reconnectDelayMs ?? 250;
     this.coalesceBurst = options.readCoalescing?.burst ?? 16;
     this.coalesceDelayMs = options.readCoalescing?.delayMs ?? 4;
+    this.gate = options.readCoalescing?.gate ?? sharedReadGate;
     this.where = `Modbus TCP ${options.host}:${options.port}`;
   }
 
@@ -175,16 +183,15 @@ export class ModbusTcpClient {
     timeoutMs: number | undefined,
     done: ReadCallback,
   ): void {
-    const fail = (err: ModbusRequestError) => queueMicrotask(() => done(err));
     if (this.closed) {
-      fail(new ModbusRequestError('connection', `${this.where}: client is closed`));
+      failSoon(done, new ModbusRequestError('connection', `${this.where}: client is closed`));
       return;
     }
     const timeout = timeoutMs ?? this.timeoutMs;
     if (!this.socket) {
       // While the server is unreachable, fail at once rather than opening a socket per request.
       if (Date.now() - this.lastFailureAt < this.reconnectDelayMs) {
-        fail(new ModbusRequestError('connection', this.lastFailure));
+        failSoon(done, new ModbusRequestError('connection', this.lastFailure));
         return;
       }
       this.connect(timeout);
@@ -252,8 +259,7 @@ export class ModbusTcpClient {
 
   /** Forgets the socket and fails everything pending or queued; the next request reconnects. */
   private teardown(err: ModbusRequestError): void {
-    clearTimeout(this.readPaused);
-    this.readPaused = undefined;
+    this.unholdReads();
     this.framesStaged = 0;
     this.socket = undefined;
     this.connected = false;
@@ -338,16 +344,31 @@ export class ModbusTcpClient {
     this.staged = 0;
     this.stats.writes++;
     this.socket.write(out);
-    if (this.framesStaged >= this.coalesceBurst && this.coalesceDelayMs > 0 && !this.readPaused) {
-      const socket = this.socket;
-      socket.pause();
-      this.readPaused = setTimeout(() => {
-        this.readPaused = undefined;
-        socket.resume();
-      }, this.coalesceDelayMs);
+    if (this.framesStaged >= this.coalesceBurst && this.coalesceDelayMs > 0) {
+      this.inBurst = true;
+      this.holdReads();
     }
     this.framesStaged = 0;
   };
+
+  /** Stops reading until the gate lets this connection read again (with the others due then). */
+  private holdReads(): void {
+    if (this.readHeld || !this.socket) return;
+    this.readHeld = true;
+    this.socket.pause();
+    this.gate.hold(this.coalesceDelayMs, this.releaseReads);
+  }
+
+  private readonly releaseReads = (): void => {
+    this.readHeld = false;
+    this.socket?.resume();
+  };
+
+  private unholdReads(): void {
+    if (!this.readHeld) return;
+    this.readHeld = false;
+    this.gate.cancel(this.releaseReads);
+  }
 
   /** `n` new bytes at the start of the shared read buffer. */
   private onData(readBuffer: Buffer, n: number): void {
@@ -370,6 +391,11 @@ export class ModbusTcpClient {
     }
     // A copy: the read buffer is overwritten by the next read.
     if (off < buf.length) this.rest = Buffer.from(buf.subarray(off));
+    // Answers to a burst still due: read the next ones in one gated step, not packet by packet.
+    if (this.inBurst) {
+      if (this.pending.size === 0) this.inBurst = false;
+      else this.holdReads();
+    }
     this.pump();
     this.checkDrained();
   }
@@ -480,8 +506,7 @@ export class ModbusTcpClient {
         this.drained = resolve;
       });
     this.disarmTimer();
-    clearTimeout(this.readPaused);
-    this.readPaused = undefined;
+    this.unholdReads();
     const socket = this.socket;
     if (!socket) return;
     this.socket = undefined;
@@ -492,6 +517,11 @@ export class ModbusTcpClient {
     });
     clearTimeout(this.connectTimer);
   }
+}
+
+/** Fails a request after the caller's turn, as a rejected Promise would. */
+function failSoon(done: ReadCallback, err: ModbusRequestError): void {
+  queueMicrotask(() => done(err));
 }
 
 function encodeWrite(
