@@ -148,12 +148,6 @@ export class EdgeAgent {
       body: {
         ...stats,
         mqttConnected: this.publisher.connected,
-        // Not in the stats message schema (yet): values dropped as implausible, counter events.
-        values: {
-          rangeErrors: this.pollers.reduce((n, p) => n + p.counters.rangeErrors, 0),
-          counterWraps: this.pollers.reduce((n, p) => n + p.counters.counterWraps, 0),
-          counterResets: this.pollers.reduce((n, p) => n + p.counters.counterResets, 0),
-        },
         deviceDetails: this.pollers.map(deviceHealth),
       },
     };
