@@ -3,9 +3,10 @@
  * telemetry batches at QoS 1 to the cloud's embedded broker, whose PUBACK waits until the batch is
  * written to InfluxDB. Prints JSON: end-to-end points/s at saturation, ack latency p50/p99 at half
  * of that load, and InfluxDB's raw write ceiling measured in the same run (the baseline).
- * Options: --seconds 10 --gateways 4 --batch 500
+ * Options: --seconds 10 --gateways 4 --batch 500 --cpu-prof file (the cloud, saturation run only)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,12 +17,15 @@ import { startCloud } from '../cloud/src/server.js';
 import { percentile } from '../edge/src/stats.js';
 import { startInfluxDB } from '../test/helpers/influxdb.js';
 import { machine, startChild } from './support/child.js';
+import { findPid, loadAverage, machineCpuSeconds, processCpuSeconds } from './support/proc-cpu.js';
 
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     gateways: { type: 'string', default: '4' },
     batch: { type: 'string', default: '500' },
+    /** Writes a CPU profile of the cloud during the saturation run (open it in Chrome DevTools). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -30,7 +34,12 @@ const BATCH = Number(args.batch);
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
 /** InfluxDB alone: pre-built 5,000-point bodies POSTed back to back with `parallel` in flight. */
-async function rawCeiling(url: string, db: string, parallel: number, seconds: number): Promise<number> {
+async function rawCeiling(
+  url: string,
+  db: string,
+  parallel: number,
+  seconds: number,
+): Promise<{ pointsPerSecond: number; points: number }> {
   const bodies = Array.from({ length: 20 }, (_, b) =>
     Array.from({ length: 5000 }, (_, i) =>
       toLine({
@@ -64,7 +73,7 @@ async function rawCeiling(url: string, db: string, parallel: number, seconds: nu
   };
   const t0 = performance.now();
   await Promise.all(Array.from({ length: parallel }, worker));
-  return points / ((performance.now() - t0) / 1000);
+  return { pointsPerSecond: points / ((performance.now() - t0) / 1000), points };
 }
 
 async function runGateways(mqttUrl: string, ratePerSecond: number) {
@@ -76,19 +85,70 @@ async function runGateways(mqttUrl: string, ratePerSecond: number) {
     String(ratePerSecond),
     '8',
   ]);
-  return JSON.parse(firstLine) as { acked: number; readings: number; latencies: number[] };
+  return JSON.parse(firstLine) as {
+    acked: number;
+    readings: number;
+    latencies: number[];
+    cpuSeconds: number;
+  };
+}
+
+/**
+ * CPU seconds spent by influxd, this process (the cloud, or the raw writer) and the whole machine
+ * between two calls: where the 2 cores go in each phase.
+ */
+function cpuMeter(influxPid: number | undefined) {
+  const snap = () => {
+    const self = process.cpuUsage();
+    return {
+      wall: performance.now() / 1000,
+      influxd: influxPid ? (processCpuSeconds(influxPid) ?? 0) : 0,
+      node: (self.user + self.system) / 1e6,
+      machine: machineCpuSeconds(),
+    };
+  };
+  const start = snap();
+  return (points: number, publishersCpuSeconds = 0) => {
+    const end = snap();
+    const wall = end.wall - start.wall;
+    const perPoint = (seconds: number) => Math.round((seconds / points) * 1e7) / 10;
+    const busy = end.machine.busy - start.machine.busy;
+    const influxd = end.influxd - start.influxd;
+    const node = end.node - start.node;
+    return {
+      seconds: Math.round(wall * 100) / 100,
+      cpuUsPerPoint: {
+        influxd: perPoint(influxd),
+        node: perPoint(node),
+        publishers: perPoint(publishersCpuSeconds),
+      },
+      coresBusy: {
+        influxd: Math.round((influxd / wall) * 100) / 100,
+        node: Math.round((node / wall) * 100) / 100,
+        publishers: Math.round((publishersCpuSeconds / wall) * 100) / 100,
+        // Everything else on the machine: the other engineers' benchmarks.
+        others: Math.round(((busy - influxd - node - publishersCpuSeconds) / wall) * 100) / 100,
+      },
+      loadAverage: loadAverage(),
+    };
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'linli-bench-ingest-'));
 log('starting InfluxDB');
 const influx = await startInfluxDB();
+const influxPid = findPid('influxd', influx.dir);
 try {
   await fetch(`${influx.url}/query?q=${encodeURIComponent('CREATE DATABASE bench')}`, { method: 'POST' });
   log('raw InfluxDB ceiling, 1 request in flight');
+  let meter = cpuMeter(influxPid);
   const raw1 = await rawCeiling(influx.url, 'bench', 1, Math.min(5, SECONDS));
+  const raw1Cpu = meter(raw1.points);
   log('raw InfluxDB ceiling, 4 requests in flight');
+  meter = cpuMeter(influxPid);
   const raw4 = await rawCeiling(influx.url, 'bench', 4, Math.min(5, SECONDS));
-  const ceiling = Math.max(raw1, raw4);
+  const raw4Cpu = meter(raw4.points);
+  const ceiling = Math.max(raw1.pointsPerSecond, raw4.pointsPerSecond);
 
   const cloud = await startCloud(
     // Anonymous gateways: authentication costs once per connection; this measures per message.
@@ -104,7 +164,14 @@ try {
   );
   try {
     log(`end to end at saturation: ${GATEWAYS} gateways, ${BATCH}-reading batches, ${SECONDS} s`);
+    const profiler = args['cpu-prof'] ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const t0 = performance.now();
+    meter = cpuMeter(influxPid);
     const sat = await runGateways(cloud.mqttUrl, 0);
     const ackedSeconds = (performance.now() - t0) / 1000;
     const metric = async (name: string) =>
@@ -117,6 +184,12 @@ try {
     const spooledAtAckEnd = await metric('linli_ingest_spooled_readings');
     while ((await metric('linli_ingest_spooled_readings')) > 0) await new Promise((r) => setTimeout(r, 50));
     const satSeconds = (performance.now() - t0) / 1000;
+    const satCpu = meter(sat.readings, sat.cpuSeconds);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(args['cpu-prof']!, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     const e2e = sat.readings / satSeconds;
     const spooled = await metric('linli_ingest_spooled_readings');
     const storeErrors = await metric('linli_ingest_store_errors_total');
@@ -130,7 +203,9 @@ try {
     // Wait for the half-load run's points too before measuring the next figure.
     const halfRate = e2e / 2 / BATCH;
     log(`half load: ${Math.round(e2e / 2)} points/s (${halfRate.toFixed(1)} batches/s)`);
+    meter = cpuMeter(influxPid);
     const half = await runGateways(cloud.mqttUrl, halfRate);
+    const halfCpu = meter(half.readings, half.cpuSeconds);
     const result = {
       bench: 'ingest',
       machine: await machine(),
@@ -150,8 +225,8 @@ try {
         },
       },
       baseline: {
-        rawInfluxPointsPerSecond1InFlight: Math.round(raw1),
-        rawInfluxPointsPerSecond4InFlight: Math.round(raw4),
+        rawInfluxPointsPerSecond1InFlight: Math.round(raw1.pointsPerSecond),
+        rawInfluxPointsPerSecond4InFlight: Math.round(raw4.pointsPerSecond),
       },
       ratioToRawCeiling: Math.round((e2e / ceiling) * 100) / 100,
       integrity: {
@@ -162,6 +237,8 @@ try {
       },
       ackedPointsPerSecond: Math.round(sat.readings / ackedSeconds),
       spooledWhenPublishersStopped: spooledAtAckEnd,
+      // node = the raw writer in the raw phases, the cloud in the others.
+      cpu: { raw1InFlight: raw1Cpu, raw4InFlight: raw4Cpu, saturation: satCpu, halfLoad: halfCpu },
       goal: { ratioToRawCeiling: 0.5 },
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -12,6 +12,8 @@ const BATCH = Number(batchArg ?? 500);
 const SECONDS = Number(secondsArg ?? 10);
 const RATE = Number(rateArg ?? 0); // batches per second over all gateways
 const INFLIGHT = Number(inflightArg ?? 8);
+// CPU from here on: publishing only, not loading the modules.
+const cpuAtStart = process.cpuUsage();
 const latencies: number[] = [];
 let acked = 0;
 let readings = 0;
@@ -64,5 +66,7 @@ async function gateway(g: number): Promise<void> {
 }
 
 await Promise.all(Array.from({ length: GATEWAYS }, (_, g) => gateway(g)));
-process.stdout.write(`${JSON.stringify({ acked, readings, latencies })}\n`);
+const cpu = process.cpuUsage(cpuAtStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+process.stdout.write(`${JSON.stringify({ acked, readings, latencies, cpuSeconds })}\n`);
 process.exit(0);
