@@ -6,7 +6,7 @@ import type {
   StoredReading,
   TimeseriesStore,
 } from '../ports/timeseries-store.js';
-import { readingLine } from './influx-line.js';
+import { readingLinesUtf8 } from './influx-line.js';
 import { WriteCoalescer } from './write-coalescer.js';
 
 export interface InfluxOptions {
@@ -90,11 +90,10 @@ export class InfluxTimeseriesStore implements TimeseriesStore {
   async write(readings: readonly StoredReading[]): Promise<void> {
     if (readings.length === 0) return;
     const measurement = escapeMeasurementOnce(this.measurement);
-    const lines = readings.map((r) => readingLine(measurement, r));
-    await this.coalescer.write(lines);
+    await this.coalescer.write(readingLinesUtf8(measurement, readings), readings.length);
   }
 
-  private async send(body: string): Promise<void> {
+  private async send(body: Buffer): Promise<void> {
     const params = new URLSearchParams({ db: this.options.database, precision: 'ms' });
     const res = await this.request(`/write?${params}`, { method: 'POST', body });
     if (res.status !== 204)
