@@ -11,13 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { toLine } from '../cloud/src/adapters/influx-line.js';
+import { readingLinesUtf8 } from '../cloud/src/adapters/influx-line.js';
 import { loadCloudConfig } from '../cloud/src/config.js';
+import type { StoredReading } from '../cloud/src/ports/timeseries-store.js';
 import { startCloud } from '../cloud/src/server.js';
 import { percentile } from '../edge/src/stats.js';
+import type { TelemetryBatch } from '../protocols/src/index.js';
 import { startInfluxDB } from '../test/helpers/influxdb.js';
 import { machine, startChild } from './support/child.js';
 import { findPid, loadAverage, machineCpuSeconds, processCpuSeconds } from './support/proc-cpu.js';
+import { batchEncoder } from './support/telemetry-batches.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,31 +36,34 @@ const GATEWAYS = Number(args.gateways);
 const BATCH = Number(args.batch);
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
+/**
+ * The raw writer's bodies: exactly the lines ingest writes for the bench's gateways (the same
+ * batches decoded, then the same line builder: measurement, tag, fields, lengths, precision=ms),
+ * 10 batches of 4 gateways interleaved per 5,000-line body, UTF-8 encoded beforehand.
+ */
+function rawBodies(tsBase: number, count: number): Buffer[] {
+  const encoders = Array.from({ length: 4 }, (_, g) => batchEncoder(`gw-bench-${g}`, 500, tsBase));
+  const bases = [0, 0, 0, 0];
+  return Array.from({ length: count }, () => {
+    const readings: StoredReading[] = [];
+    for (let j = 0; j < 10; j++) {
+      const g = j % 4;
+      const batch = JSON.parse(encoders[g]!(bases[g]!, Date.now()).toString()) as TelemetryBatch;
+      bases[g]! += 500;
+      for (const r of batch.readings) readings.push({ ...r, gatewayId: batch.gatewayId });
+    }
+    return readingLinesUtf8('readings', readings);
+  });
+}
+
 /** InfluxDB alone: pre-built 5,000-point bodies POSTed back to back with `parallel` in flight. */
 async function rawCeiling(
   url: string,
   db: string,
+  bodies: Buffer[],
   parallel: number,
   seconds: number,
 ): Promise<{ pointsPerSecond: number; points: number }> {
-  const bodies = Array.from({ length: 20 }, (_, b) =>
-    Array.from({ length: 5000 }, (_, i) =>
-      toLine({
-        measurement: 'raw',
-        tags: { device: `d${i % 100}` },
-        intFields: { _seq: i },
-        fields: {
-          total_litres: i,
-          flow_lpm: 1.5,
-          battery_pct: 90,
-          leak: false,
-          _gateway: 'gw',
-          _quality: 'good',
-        },
-        ts: Date.UTC(2026, 0, 1) + (parallel * 1e9 + b * 5000 + i) * 1000,
-      }),
-    ).join('\n'),
-  );
   let points = 0;
   let next = 0;
   const until = performance.now() + seconds * 1000;
@@ -93,28 +99,44 @@ async function runGateways(mqttUrl: string, ratePerSecond: number) {
   };
 }
 
+/** InfluxDB's own counters of /write requests (from /debug/vars). */
+async function influxWrites(url: string) {
+  const vars = (await (await fetch(`${url}/debug/vars`)).json()) as Record<
+    string,
+    { name?: string; values?: Record<string, number> }
+  >;
+  const httpd = Object.values(vars).find((v) => v?.name === 'httpd')?.values ?? {};
+  return {
+    requests: httpd.writeReq ?? 0,
+    points: httpd.pointsWrittenOK ?? 0,
+    durationMs: (httpd.writeReqDurationNs ?? 0) / 1e6,
+  };
+}
+
 /**
  * CPU seconds spent by influxd, this process (the cloud, or the raw writer) and the whole machine
- * between two calls: where the 2 cores go in each phase.
+ * between two calls, and the write requests InfluxDB served: where the 2 cores go in each phase.
  */
-function cpuMeter(influxPid: number | undefined) {
-  const snap = () => {
+async function cpuMeter(influxUrl: string, influxPid: number | undefined) {
+  const snap = async () => {
     const self = process.cpuUsage();
     return {
       wall: performance.now() / 1000,
       influxd: influxPid ? (processCpuSeconds(influxPid) ?? 0) : 0,
       node: (self.user + self.system) / 1e6,
       machine: machineCpuSeconds(),
+      writes: await influxWrites(influxUrl),
     };
   };
-  const start = snap();
-  return (points: number, publishersCpuSeconds = 0) => {
-    const end = snap();
+  const start = await snap();
+  return async (points: number, publishersCpuSeconds = 0) => {
+    const end = await snap();
     const wall = end.wall - start.wall;
     const perPoint = (seconds: number) => Math.round((seconds / points) * 1e7) / 10;
     const busy = end.machine.busy - start.machine.busy;
     const influxd = end.influxd - start.influxd;
     const node = end.node - start.node;
+    const requests = end.writes.requests - start.writes.requests;
     return {
       seconds: Math.round(wall * 100) / 100,
       cpuUsPerPoint: {
@@ -129,6 +151,12 @@ function cpuMeter(influxPid: number | undefined) {
         // Everything else on the machine: the other engineers' benchmarks.
         others: Math.round(((busy - influxd - node - publishersCpuSeconds) / wall) * 100) / 100,
       },
+      influxWrites: {
+        requests,
+        pointsPerRequest: Math.round((end.writes.points - start.writes.points) / Math.max(1, requests)),
+        meanMs:
+          Math.round(((end.writes.durationMs - start.writes.durationMs) / Math.max(1, requests)) * 10) / 10,
+      },
       loadAverage: loadAverage(),
     };
   };
@@ -141,13 +169,16 @@ const influxPid = findPid('influxd', influx.dir);
 try {
   await fetch(`${influx.url}/query?q=${encodeURIComponent('CREATE DATABASE bench')}`, { method: 'POST' });
   log('raw InfluxDB ceiling, 1 request in flight');
-  let meter = cpuMeter(influxPid);
-  const raw1 = await rawCeiling(influx.url, 'bench', 1, Math.min(5, SECONDS));
-  const raw1Cpu = meter(raw1.points);
+  // Fresh points for 5 s at up to 100k points/s; beyond that the bodies are written again.
+  let bodies = rawBodies(Date.UTC(2026, 0, 1), 100);
+  let meter = await cpuMeter(influx.url, influxPid);
+  const raw1 = await rawCeiling(influx.url, 'bench', bodies, 1, Math.min(5, SECONDS));
+  const raw1Cpu = await meter(raw1.points);
   log('raw InfluxDB ceiling, 4 requests in flight');
-  meter = cpuMeter(influxPid);
-  const raw4 = await rawCeiling(influx.url, 'bench', 4, Math.min(5, SECONDS));
-  const raw4Cpu = meter(raw4.points);
+  bodies = rawBodies(Date.UTC(2026, 1, 1), 100);
+  meter = await cpuMeter(influx.url, influxPid);
+  const raw4 = await rawCeiling(influx.url, 'bench', bodies, 4, Math.min(5, SECONDS));
+  const raw4Cpu = await meter(raw4.points);
   const ceiling = Math.max(raw1.pointsPerSecond, raw4.pointsPerSecond);
 
   const cloud = await startCloud(
@@ -171,7 +202,7 @@ try {
       await profiler.post('Profiler.start');
     }
     const t0 = performance.now();
-    meter = cpuMeter(influxPid);
+    meter = await cpuMeter(influx.url, influxPid);
     const sat = await runGateways(cloud.mqttUrl, 0);
     const ackedSeconds = (performance.now() - t0) / 1000;
     const metric = async (name: string) =>
@@ -184,7 +215,7 @@ try {
     const spooledAtAckEnd = await metric('linli_ingest_spooled_readings');
     while ((await metric('linli_ingest_spooled_readings')) > 0) await new Promise((r) => setTimeout(r, 50));
     const satSeconds = (performance.now() - t0) / 1000;
-    const satCpu = meter(sat.readings, sat.cpuSeconds);
+    const satCpu = await meter(sat.readings, sat.cpuSeconds);
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
       writeFileSync(args['cpu-prof']!, JSON.stringify(profile));
@@ -203,9 +234,9 @@ try {
     // Wait for the half-load run's points too before measuring the next figure.
     const halfRate = e2e / 2 / BATCH;
     log(`half load: ${Math.round(e2e / 2)} points/s (${halfRate.toFixed(1)} batches/s)`);
-    meter = cpuMeter(influxPid);
+    meter = await cpuMeter(influx.url, influxPid);
     const half = await runGateways(cloud.mqttUrl, halfRate);
-    const halfCpu = meter(half.readings, half.cpuSeconds);
+    const halfCpu = await meter(half.readings, half.cpuSeconds);
     const result = {
       bench: 'ingest',
       machine: await machine(),
