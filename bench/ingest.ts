@@ -6,6 +6,7 @@
  * Options: --seconds 10 --gateways 4 --batch 500 --cpu-prof file (the cloud, saturation run only)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,20 +67,40 @@ async function rawCeiling(
 ): Promise<{ pointsPerSecond: number; points: number }> {
   let points = 0;
   let next = 0;
+  // The same HTTP client as ingest's writes: node:http with keep-alive.
+  const agent = new http.Agent({ keepAlive: true });
+  const post = (body: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      const req = http.request(
+        `${url}/write?db=${db}&precision=ms`,
+        { method: 'POST', agent, headers: { 'content-length': body.length } },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString();
+          });
+          res.on('end', () =>
+            res.statusCode === 204
+              ? resolve()
+              : reject(new Error(`raw write failed: ${res.statusCode} ${text}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
   const until = performance.now() + seconds * 1000;
   const worker = async () => {
     while (performance.now() < until) {
-      const res = await fetch(`${url}/write?db=${db}&precision=ms`, {
-        method: 'POST',
-        body: bodies[next++ % bodies.length],
-      });
-      if (res.status !== 204) throw new Error(`raw write failed: ${res.status} ${await res.text()}`);
+      await post(bodies[next++ % bodies.length]!);
       points += 5000;
     }
   };
   const t0 = performance.now();
   await Promise.all(Array.from({ length: parallel }, worker));
-  return { pointsPerSecond: points / ((performance.now() - t0) / 1000), points };
+  const pointsPerSecond = points / ((performance.now() - t0) / 1000);
+  agent.destroy();
+  return { pointsPerSecond, points };
 }
 
 async function runGateways(mqttUrl: string, ratePerSecond: number) {
