@@ -4,7 +4,8 @@
  * Prints one JSON line: {published, acked, readings, ackLatencyMs: [...sample]} when done.
  */
 import mqtt from 'mqtt';
-import { type TelemetryBatch, topics } from '../../protocols/src/index.js';
+import { topics } from '../../protocols/src/index.js';
+import { batchEncoder } from './telemetry-batches.js';
 
 const [url, gwArg, batchArg, secondsArg, rateArg, inflightArg] = process.argv.slice(2);
 const GATEWAYS = Number(gwArg ?? 4);
@@ -17,12 +18,17 @@ let acked = 0;
 let readings = 0;
 const runTag = Date.now();
 
-async function gateway(g: number): Promise<void> {
-  const id = `gw-bench-${g}`;
-  const client = await mqtt.connectAsync(url!, { clientId: `bench-${id}-${runTag}` });
+async function connect(g: number) {
+  const client = await mqtt.connectAsync(url!, { clientId: `bench-gw-bench-${g}-${runTag}` });
   // Nagle would hold small PUBLISH frames back (ARCHITECTURE.md §7).
   (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+  return client;
+}
+
+async function gateway(g: number, client: mqtt.MqttClient): Promise<void> {
+  const id = `gw-bench-${g}`;
   const topic = topics.telemetry(id);
+  const nextBatch = batchEncoder(id, BATCH, runTag);
   let seq = 0;
   const until = Date.now() + SECONDS * 1000;
   const interval = RATE > 0 ? (1000 * GATEWAYS) / RATE : 0;
@@ -36,22 +42,10 @@ async function gateway(g: number): Promise<void> {
     }
     while (inflight.size >= INFLIGHT) await Promise.race(inflight);
     const base = seq;
-    const batch: TelemetryBatch = {
-      v: 1,
-      gatewayId: id,
-      seq: base + 1,
-      sentAt: Date.now(),
-      readings: Array.from({ length: BATCH }, (_, i) => ({
-        seq: base + i + 1,
-        device: `${id}-d${i % 100}`,
-        ts: runTag + base + i, // unique per reading: a distinct point in the store
-        quality: 'good' as const,
-        values: { total_litres: base + i, flow_lpm: (i % 17) * 0.5, battery_pct: 90, leak: false },
-      })),
-    };
+    const payload = nextBatch(base, Date.now());
     seq += BATCH;
     const started = performance.now();
-    const p = client.publishAsync(topic, JSON.stringify(batch), { qos: 1 }).then(() => {
+    const p = client.publishAsync(topic, payload, { qos: 1 }).then(() => {
       latencies.push(performance.now() - started);
       acked++;
       readings += BATCH;
@@ -63,6 +57,13 @@ async function gateway(g: number): Promise<void> {
   await client.endAsync();
 }
 
-await Promise.all(Array.from({ length: GATEWAYS }, (_, g) => gateway(g)));
-process.stdout.write(`${JSON.stringify({ acked, readings, latencies })}\n`);
-process.exit(0);
+const clients = await Promise.all(Array.from({ length: GATEWAYS }, (_, g) => connect(g)));
+// CPU from here on: publishing, not loading modules or connecting (once per gateway session).
+const cpuAtStart = process.cpuUsage();
+await Promise.all(clients.map((client, g) => gateway(g, client)));
+const cpu = process.cpuUsage(cpuAtStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+// Exit once the line is out: a pipe may take a long line in several writes.
+process.stdout.write(`${JSON.stringify({ acked, readings, latencies, cpuSeconds })}\n`, () =>
+  process.exit(0),
+);

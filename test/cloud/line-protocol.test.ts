@@ -1,6 +1,6 @@
 import { Point } from '@influxdata/influxdb-client';
 import { describe, expect, it } from 'vitest';
-import { readingLine, toLine } from '../../cloud/src/adapters/influx-line.js';
+import { readingLine, readingLinesUtf8, toLine } from '../../cloud/src/adapters/influx-line.js';
 import type { FieldValue } from '../../protocols/src/index.js';
 
 /** Our hand-written line protocol must say exactly what the official client's Point says. */
@@ -59,5 +59,19 @@ describe('line protocol', () => {
       });
       expect(readingLine('readings', r)).toBe(general);
     }
+  });
+
+  it('a message becomes its lines as UTF-8 bytes, newline-separated', () => {
+    const readings = cases.map((c, i) => ({
+      device: `${c.device}-é`,
+      ts: 1_767_625_200_123 + i,
+      seq: i,
+      gatewayId: 'gw-1',
+      quality: 'good',
+      values: c.fields,
+    }));
+    const bytes = readingLinesUtf8('readings', readings);
+    expect(bytes.toString('utf8')).toBe(readings.map((r) => readingLine('readings', r)).join('\n'));
+    expect(bytes.toString('utf8').split('\n')).toHaveLength(readings.length);
   });
 });

@@ -9,11 +9,13 @@ export interface CoalescerOptions {
   maxLines: number;
   /** Requests in flight at once. */
   maxInFlight: number;
-  send: (body: string) => Promise<void>;
+  send: (body: Buffer) => Promise<void>;
 }
 
 interface Pending {
-  lines: string[];
+  /** Newline-separated lines, without a trailing newline. */
+  chunk: Buffer;
+  lines: number;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -26,10 +28,11 @@ export class WriteCoalescer {
 
   constructor(private readonly options: CoalescerOptions) {}
 
-  write(lines: string[]): Promise<void> {
+  /** `chunk` holds `lines` lines of line protocol, newline-separated. */
+  write(chunk: Buffer, lines: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ lines, resolve, reject });
-      this.queuedLines += lines.length;
+      this.queue.push({ chunk, lines, resolve, reject });
+      this.queuedLines += lines;
       if (this.queuedLines >= this.options.maxLines) this.pump();
       else if (!this.scheduled) {
         // Wait one turn of the event loop so messages parsed in the same turn share a request.
@@ -48,15 +51,20 @@ export class WriteCoalescer {
       let lines = 0;
       while (
         this.queue.length > 0 &&
-        (batch.length === 0 || lines + this.queue[0]!.lines.length <= this.options.maxLines)
+        (batch.length === 0 || lines + this.queue[0]!.lines <= this.options.maxLines)
       ) {
         const next = this.queue.shift()!;
         batch.push(next);
-        lines += next.lines.length;
+        lines += next.lines;
       }
       this.queuedLines -= lines;
       this.inFlight++;
-      const body = batch.map((p) => p.lines.join('\n')).join('\n');
+      const parts: Buffer[] = [];
+      for (const p of batch) {
+        if (parts.length > 0) parts.push(NEWLINE);
+        parts.push(p.chunk);
+      }
+      const body = Buffer.concat(parts);
       this.options
         .send(body)
         .then(
@@ -74,3 +82,5 @@ export class WriteCoalescer {
     }
   }
 }
+
+const NEWLINE = Buffer.from('\n');

@@ -36,18 +36,10 @@ export class IngestService {
       this.metrics.messagesReceived.inc({ outcome: 'ignored' });
       return 'ignored';
     }
+    const { gatewayId } = parsed;
     let readings: StoredReading[];
     try {
-      const batch = telemetryParser.parse(JSON.parse(payload.toString('utf8')));
-      if (batch.gatewayId !== parsed.gatewayId) {
-        throw new SchemaError('telemetry batch', [
-          {
-            path: '/gatewayId',
-            message: `"${batch.gatewayId}" does not match the topic's gateway "${parsed.gatewayId}"`,
-          },
-        ]);
-      }
-      readings = batch.readings.map((r) => ({ ...r, gatewayId: parsed.gatewayId }));
+      readings = decodeTelemetry(payload, gatewayId);
     } catch (err) {
       const reason = err instanceof SyntaxError ? `malformed JSON: ${err.message}` : (err as Error).message;
       this.deadLetters.add(topic, payload, reason);
@@ -56,11 +48,17 @@ export class IngestService {
       this.logger.warn({ topic, reason }, 'telemetry rejected to dead letters');
       return 'dead-lettered';
     }
-    readings = await this.withoutForeignDevices(topic, payload, parsed.gatewayId, readings);
+    const foreign = await this.foreignDevices(topic, payload, gatewayId, readings);
+    if (foreign.size > 0) readings = readings.filter((r) => !foreign.has(r.device));
     if (readings.length === 0) return 'dead-lettered';
+    const count = readings.length;
     const direct = this.spool.depth() === 0;
-    await this.writeDurably(readings);
-    if (direct && this.spool.depth() === 0) this.metrics.readingsStored.inc(readings.length);
+    // Not referenced again while the write is in flight, so the parsed readings are garbage as soon
+    // as the store has encoded them; only a failed write decodes the message again, for the spool.
+    await this.writeDurably(readings, () =>
+      decodeTelemetry(payload, gatewayId).filter((r) => !foreign.has(r.device)),
+    );
+    if (direct && this.spool.depth() === 0) this.metrics.readingsStored.inc(count);
     this.metrics.messagesReceived.inc({ outcome: 'stored' });
     this.metrics.ingestLatency.observe((performance.now() - started) / 1000);
     return 'stored';
@@ -69,20 +67,24 @@ export class IngestService {
   /**
    * Makes readings durable: in the store when it answers, else in the local spool. While the spool
    * holds anything, new readings queue behind it so the store receives them in arrival order.
+   * `again` gives the same readings once more: `readings` is not kept across the store write.
    */
-  private async writeDurably(readings: StoredReading[]): Promise<void> {
-    if (this.spool.depth() === 0) {
-      try {
-        await this.store.write(readings);
-        return;
-      } catch (err) {
-        this.metrics.storeErrors.inc();
-        this.logger.warn(
-          { err: (err as Error).message, store: this.store.name },
-          'store write failed; spooling locally',
-        );
-      }
+  private async writeDurably(readings: StoredReading[], again: () => StoredReading[]): Promise<void> {
+    if (this.spool.depth() > 0) return this.spoolLocally(readings);
+    try {
+      await this.store.write(readings);
+      return;
+    } catch (err) {
+      this.metrics.storeErrors.inc();
+      this.logger.warn(
+        { err: (err as Error).message, store: this.store.name },
+        'store write failed; spooling locally',
+      );
     }
+    this.spoolLocally(again());
+  }
+
+  private spoolLocally(readings: StoredReading[]): void {
     this.spool.append(readings);
     this.metrics.spooled.set(this.spool.depth());
     this.drain();
@@ -149,22 +151,23 @@ export class IngestService {
   }
 
   /**
-   * Drops readings of devices registered to another gateway (a misconfigured or compromised gateway
-   * must not write into someone else's series); the message is kept as a dead letter with the reason.
+   * Devices registered to another gateway, whose readings are dropped (a misconfigured or
+   * compromised gateway must not write into someone else's series); the message is kept as a dead
+   * letter with the reason.
    */
-  private async withoutForeignDevices(
+  private async foreignDevices(
     topic: string,
     payload: Buffer,
     gatewayId: string,
-    readings: StoredReading[],
-  ) {
-    const guard = this.deviceGuard;
-    if (!guard) return readings;
+    readings: readonly StoredReading[],
+  ): Promise<ReadonlySet<string>> {
     const foreign = new Set<string>();
+    const guard = this.deviceGuard;
+    if (!guard) return foreign;
     for (const device of new Set(readings.map((r) => r.device))) {
       if ((await guard(gatewayId, device)) === 'foreign') foreign.add(device);
     }
-    if (foreign.size === 0) return readings;
+    if (foreign.size === 0) return foreign;
     const reason = `device(s) ${[...foreign].join(', ')} belong to another gateway than ${gatewayId}`;
     this.deadLetters.add(topic, payload, reason);
     this.metrics.messagesReceived.inc({ outcome: 'foreign_device' });
@@ -173,7 +176,7 @@ export class IngestService {
       { gatewayId, devices: [...foreign] },
       'readings for devices of another gateway rejected',
     );
-    return readings.filter((r) => !foreign.has(r.device));
+    return foreign;
   }
 
   /** Resumes replaying a spool left by a previous run. */
@@ -186,6 +189,25 @@ export class IngestService {
     this.stopped = true;
     await this.draining;
   }
+}
+
+/**
+ * A telemetry payload's readings, tagged with the gateway of the topic it came on; throws
+ * SyntaxError or SchemaError for a payload to dead-letter.
+ */
+function decodeTelemetry(payload: Buffer, gatewayId: string): StoredReading[] {
+  const batch = telemetryParser.parse(JSON.parse(payload.toString('utf8')));
+  if (batch.gatewayId !== gatewayId) {
+    throw new SchemaError('telemetry batch', [
+      {
+        path: '/gatewayId',
+        message: `"${batch.gatewayId}" does not match the topic's gateway "${gatewayId}"`,
+      },
+    ]);
+  }
+  // In place rather than a copy per reading: the parsed objects are ours and die with the message.
+  for (const r of batch.readings) (r as StoredReading).gatewayId = gatewayId;
+  return batch.readings as StoredReading[];
 }
 
 /** Store writes in flight while draining the spool. */
