@@ -1,15 +1,19 @@
 /**
- * npm run eval:waste [-- --days 30 --seed 1 --bins 20 --iterations 20000]
+ * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --bins 20 --iterations 20000 --margin-q 0.95]
  *
- * Simulates a community's bins (firmware-sim's BinModel under a ManualClock, no Modbus) for a
- * warm-up of three weeks collected by the fixed round (the history the forecast learns from), then
- * `days` days twice from the same state: once with the fixed daily round of all bins, once with the
- * optimised plan (forecast -> mandatory/optional selection -> multi-trip solver). Both are driven
- * through the same executor (real levels, extra dump trips when the truck is full). Prints JSON.
+ * Per seed, simulates a community's bins (firmware-sim's BinModel under a ManualClock, no Modbus)
+ * for a warm-up of three weeks collected by the fixed round (the history the forecast learns
+ * from), then `days` days several times from the same state, same bins, same trucks, same days:
+ * - fixedDailyRound: every bin every day (what a city does today), one order planned once;
+ * - optimised: forecast -> mandatory (with the forecast-error safety margin) / optional ->
+ *   multi-trip solver;
+ * - optimisedNoMargin: the same without the margin (what the margin costs in km, and buys).
+ * All are driven through the same executor (real levels, extra dump trips when the truck is full).
+ * Prints JSON: per seed and the median over seeds.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { learnFillModel } from '../cloud/src/modules/waste-routing/forecast.js';
+import { learnFillModel, riseErrorQuantile } from '../cloud/src/modules/waste-routing/forecast.js';
 import { checkPlan } from '../cloud/src/modules/waste-routing/plan-check.js';
 import {
   type FleetConfig,
@@ -17,7 +21,8 @@ import {
   planRound,
   travelFor,
 } from '../cloud/src/modules/waste-routing/planner.js';
-import { type Selection, selectBin } from '../cloud/src/modules/waste-routing/selection.js';
+import { selectRound } from '../cloud/src/modules/waste-routing/selection.js';
+import { WASTE } from '../firmware-sim/src/model/statistics.js';
 import { type CommunityGeo, makeBins, offset, type SimBin } from './support/waste-community.js';
 import { type ExecuteOptions, executeRoute } from './support/waste-execute.js';
 
@@ -28,16 +33,22 @@ const TZ = 8 * HOUR;
 const { values: args } = parseArgs({
   options: {
     days: { type: 'string', default: '30' },
-    seed: { type: 'string', default: '1' },
+    seeds: { type: 'string', default: '1,2,3,4,5' },
     bins: { type: 'string', default: '20' },
     iterations: { type: 'string', default: '20000' },
     rounds: { type: 'string', default: '09:30' },
+    threshold: { type: 'string', default: '80' },
+    'margin-q': { type: 'string', default: '0.95' },
+    provisioning: { type: 'string', default: 'average' },
   },
 });
 const DAYS = Number(args.days);
-const SEED = Number(args.seed);
+const SEEDS = args.seeds.split(',').map(Number);
 const BINS = Number(args.bins);
 const ITER = Number(args.iterations);
+const THRESHOLD = Number(args.threshold);
+const MARGIN_Q = Number(args['margin-q']);
+const PROVISIONING = args.provisioning === 'peak' ? 'peak' : 'average';
 const ROUND_MIN = args.rounds.split(',').map((s) => {
   const [h, m] = s.split(':').map(Number);
   return h! * 60 + (m ?? 0);
@@ -45,39 +56,45 @@ const ROUND_MIN = args.rounds.split(',').map((s) => {
 
 // ASSUMPTIONS of the scenario, printed with the results. A compound of 600 m x 400 m (a typical
 // Shanghai residential community), the sanitation team's yard at its edge, the district transfer
-// station 1.5 km away; a small compactor truck; 240 L bins (the sim's model).
+// station 1.5 km away. Bins: firmware-sim's containers (240 L at buildings and entrances, 660 L
+// and 1100 L at collection points, sized per CJJ 27-2012). Trucks: two small bin-lift compactors
+// (4-5 m3 body, ~2 t payload: ASSUMPTION), so a load is 2,000 kg of loose household waste at
+// firmware-sim's 145 kg/m3.
 const center = { lat: 31.2304, lon: 121.4737 };
 const geo: CommunityGeo = { center, depot: offset(center, 350, -150), dump: offset(center, 1200, 900) };
+const PAYLOAD_KG = 2000;
 const fleet: FleetConfig = {
   depot: geo.depot,
   dump: geo.dump,
   vehicleIds: ['truck-1', 'truck-2'],
-  capacityLiters: 3000,
+  capacityLiters: Math.round(PAYLOAD_KG / WASTE.kgPerLitre),
   shiftMinutes: 8 * 60,
   speedKmh: 15,
   detourFactor: 1.3,
   serviceMinutes: 2,
   dumpMinutes: 10,
 };
-const BIN_L = 240;
-const THRESHOLD = 80;
 const PLAN_AT_MIN = 5 * 60 + 30;
 const WARMUP_DAYS = 21;
-// Monday 2025-03-03 00:00 local (UTC+8).
+// Monday 2025-03-03 00:00 local (UTC+8); the evaluated month (24 March - 22 April) holds Qingming.
 const START = Date.UTC(2025, 2, 3) - TZ;
 
 const localTime = (day: number, minutes: number) => START + day * DAY + minutes * 60_000;
 
-function setup() {
-  const bins = makeBins(SEED, BINS, geo, 600, 400, START);
+function setup(seed: number) {
+  const bins = makeBins(seed, BINS, geo, 600, 400, START, PROVISIONING);
   const byId = new Map(bins.map((b) => [b.id, b]));
-  const stops = bins.map((b) => ({ binId: b.id, at: b.at, volumeLiters: BIN_L, forecastPct: 100 }));
+  const stops = bins.map((b) => ({
+    binId: b.id,
+    at: b.at,
+    volumeLiters: b.model.capacityLitres,
+    forecastPct: 100,
+  }));
   const travel = travelFor({ stops, fleet });
   const exec: ExecuteOptions = {
     travel,
     nodeOf: new Map(bins.map((b, i) => [b.id, i + 1])),
     bins: byId,
-    binLiters: BIN_L,
     capacityLiters: fleet.capacityLiters,
     serviceMinutes: fleet.serviceMinutes,
     dumpMinutes: fleet.dumpMinutes,
@@ -85,118 +102,125 @@ function setup() {
   return { bins, stops, exec };
 }
 
-/** The fixed round: every bin, one order planned once on mean volumes, driven every day. */
-function fixedSequence(bins: SimBin[], stops: PlanRequest['stops']): string[] {
+/** The fixed round: every bin, each truck's order planned once on mean volumes, driven every day. */
+function fixedSequences(bins: SimBin[], stops: PlanRequest['stops'], seed: number): string[][] {
   const meanFill = (b: SimBin) => Math.min(100, learnFillModel(b.history).dailyRate);
   const plan = planRound({
-    stops: stops.map((s, i) => ({ ...s, volumeLiters: (meanFill(bins[i]!) / 100) * BIN_L })),
+    stops: stops.map((s, i) => ({ ...s, volumeLiters: (meanFill(bins[i]!) / 100) * s.volumeLiters })),
     fleet,
     startAt: 0,
     maxIterations: ITER,
-    seed: SEED,
+    seed,
   });
-  return plan.trucks.flatMap((t) => t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump'));
+  return plan.trucks.map((t) => t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump'));
 }
 
 interface Totals {
   km: number;
-  hours: number;
+  truckHours: number;
   binsCollected: number;
   overflowEvents: number;
   fullBinHours: number;
   extraDumpTrips: number;
-  trucksDays: number;
-  dailyKm: number[];
+  truckDays: number;
+  /** Level the trucks found at collection: 10th, 50th, 90th percentile. */
+  foundPct: [number, number, number];
 }
 
-function totals(bins: SimBin[], km: number[], hours: number, extra: number, truckDays: number): Totals {
+const round = (x: number) => Math.round(x * 100) / 100;
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+function totals(bins: SimBin[], km: number, minutes: number, extra: number, truckDays: number): Totals {
+  const found = bins.flatMap((b) => b.foundPct);
   return {
-    km: round(km.reduce((a, b) => a + b, 0)),
-    hours: round(hours),
+    km: round(km),
+    truckHours: round(minutes / 60),
     binsCollected: bins.reduce((s, b) => s + b.collections, 0),
     overflowEvents: bins.reduce((s, b) => s + b.overflowEvents, 0),
     fullBinHours: round(bins.reduce((s, b) => s + b.fullMinutes, 0) / 60),
     extraDumpTrips: extra,
-    trucksDays: truckDays,
-    dailyKm: km.map(round),
+    truckDays,
+    foundPct: [round(quantile(found, 0.1)), round(quantile(found, 0.5)), round(quantile(found, 0.9))],
   };
 }
-const round = (x: number) => Math.round(x * 100) / 100;
 
 function resetCounters(bins: SimBin[]) {
   for (const b of bins) {
     b.overflowEvents = 0;
     b.fullMinutes = 0;
     b.collections = 0;
+    b.foundPct.length = 0;
   }
 }
 
-/** Warm-up: the fixed round for WARMUP_DAYS, so both runs start from the same state and history. */
-function warmUp(
-  bins: SimBin[],
-  seq: string[] | undefined,
-  exec: ExecuteOptions,
-  stops: PlanRequest['stops'],
-) {
-  const order = seq ?? bins.map((b) => b.id);
+/** Warm-up: every bin daily for WARMUP_DAYS, so all runs start from the same state and history. */
+function warmUp(bins: SimBin[], exec: ExecuteOptions) {
+  const order = bins.map((b) => b.id);
   for (let d = 0; d < WARMUP_DAYS; d++) executeRoute(order, localTime(d, ROUND_MIN[0]!), exec);
   for (const b of bins) b.advance(localTime(WARMUP_DAYS, 0));
   resetCounters(bins);
-  return seq ?? fixedSequence(bins, stops);
 }
 
-function runFixed() {
-  const { bins, stops, exec } = setup();
-  const seq = warmUp(bins, undefined, exec, stops);
-  const km: number[] = [];
+function runFixed(seed: number) {
+  const { bins, stops, exec } = setup(seed);
+  warmUp(bins, exec);
+  const seqs = fixedSequences(bins, stops, seed);
+  let km = 0;
   let minutes = 0;
   let extra = 0;
-  for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++) {
-    const e = executeRoute(seq, localTime(d, ROUND_MIN[0]!), exec);
-    km.push(e.distanceM / 1000);
-    minutes += e.minutes;
-    extra += e.extraDumpTrips;
-  }
+  for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++)
+    for (const seq of seqs) {
+      const e = executeRoute(seq, localTime(d, ROUND_MIN[0]!), exec);
+      km += e.distanceM / 1000;
+      minutes += e.minutes;
+      extra += e.extraDumpTrips;
+    }
   for (const b of bins) b.advance(localTime(WARMUP_DAYS + DAYS, 0));
-  return { result: totals(bins, km, minutes / 60, extra, DAYS), seq };
+  return totals(bins, km, minutes, extra, DAYS * seqs.length);
 }
 
-function runOptimised(fixedSeq: string[]) {
-  const { bins, stops, exec } = setup();
-  warmUp(bins, fixedSeq, exec, stops);
-  const km: number[] = [];
+function runOptimised(seed: number, marginQ: number) {
+  const { bins, exec } = setup(seed);
+  warmUp(bins, exec);
+  let km = 0;
   let minutes = 0;
   let extra = 0;
   let truckDays = 0;
   let infeasible = 0;
   let skippedOptional = 0;
   let optionalTaken = 0;
-  let solveMs = 0;
+  let daysOut = 0;
+  let consolidated = 0;
+  const margins: number[] = [];
   const rounds = ROUND_MIN.map((m, i) => ({ m, next: ROUND_MIN[i + 1] ?? ROUND_MIN[0]! + 24 * 60 }));
   for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++) {
-    let dayKm = 0;
+    let out = false;
     for (const r of rounds) {
       const planAt = r === rounds[0] ? localTime(d, PLAN_AT_MIN) : localTime(d, r.m - 60);
       for (const b of bins) b.advance(planAt);
       const pickupAt = localTime(d, r.m);
-      const selections: Selection[] = bins.map((b) =>
-        selectBin(
-          {
-            binId: b.id,
-            model: learnFillModel(b.history.filter((s) => s.ts > planAt - 28 * DAY)),
-            latest: b.history.at(-1),
-          },
-          {
-            pickupAt,
-            nextPickupAt: localTime(d, r.next),
-            thresholdPct: THRESHOLD,
-            optionalMinPct: 50,
-            prizeMetresPerPct: 3,
-            staleAfterMs: 6 * HOUR,
-            minHistoryHours: 72,
-          },
-        ),
-      );
+      const states = bins.map((b) => {
+        const history = b.history.filter((s) => s.ts > planAt - 28 * DAY);
+        const model = learnFillModel(history);
+        const riseError = marginQ > 0 ? riseErrorQuantile(model, history, marginQ) : 0;
+        margins.push(riseError);
+        return { binId: b.id, model, latest: b.history.at(-1), riseError };
+      });
+      const selections = selectRound(states, {
+        pickupAt,
+        nextPickupAt: localTime(d, r.next),
+        afterNextPickupAt:
+          localTime(d, r.next) + (rounds.length === 1 ? DAY : localTime(d, r.next) - pickupAt),
+        thresholdPct: THRESHOLD,
+        optionalMinPct: 50,
+        prizeMetresPerPct: 3,
+        staleAfterMs: 6 * HOUR,
+        minHistoryHours: 72,
+      });
+      consolidated += selections.filter((s) => s.kind === 'mandatory' && s.reason === 'consolidated').length;
       const req: PlanRequest = {
         stops: selections
           .map((s, i) => ({ s, b: bins[i]! }))
@@ -205,68 +229,124 @@ function runOptimised(fixedSeq: string[]) {
             binId: b.id,
             at: b.at,
             forecastPct: s.forecastPct,
-            volumeLiters: (Math.min(100, s.forecastPct) / 100) * BIN_L,
+            volumeLiters: (Math.min(100, s.forecastPct) / 100) * b.model.capacityLitres,
             ...(s.kind === 'optional' ? { prizeM: s.prizeM } : {}),
           })),
         fleet,
         startAt: pickupAt,
         maxIterations: ITER,
-        seed: SEED + d,
+        seed: seed + d,
       };
       const plan = planRound(req);
-      solveMs += plan.elapsedMs;
       if (!checkPlan(req, plan, travelFor(req)).feasible) infeasible++;
       skippedOptional += plan.skipped.length;
       optionalTaken += req.stops.filter((s) => s.prizeM !== undefined).length - plan.skipped.length;
       for (const t of plan.trucks) {
         const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');
         const e = executeRoute(seq, pickupAt, exec);
-        dayKm += e.distanceM / 1000;
+        km += e.distanceM / 1000;
         minutes += e.minutes;
         extra += e.extraDumpTrips;
         truckDays++;
+        out = true;
       }
     }
-    km.push(dayKm);
+    if (out) daysOut++;
   }
   for (const b of bins) b.advance(localTime(WARMUP_DAYS + DAYS, 0));
   return {
-    result: totals(bins, km, minutes / 60, extra, truckDays),
+    ...totals(bins, km, minutes, extra, truckDays),
+    daysWithARound: daysOut,
     infeasiblePlans: infeasible,
     optionalTaken,
     optionalSkipped: skippedOptional,
-    solveMsPerRound: round(solveMs / (DAYS * rounds.length)),
+    consolidatedBins: consolidated,
+    meanRiseErrorMargin: round(margins.reduce((a, b) => a + b, 0) / Math.max(1, margins.length)),
   };
 }
 
-const fixed = runFixed();
-const opt = runOptimised(fixed.seq);
-const saved = 1 - opt.result.km / fixed.result.km;
+/**
+ * The least a day with a round can drive: depot -> one bin -> dump -> depot, for the cheapest bin.
+ * Whenever some bin needs a visit every day, the optimised plan cannot go below DAYS x this.
+ */
+function oneBinRoundKm(exec: ExecuteOptions): number {
+  const { size: N, dist } = exec.travel;
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < N - 1; i++) best = Math.min(best, dist[(N - 1) * N + i]! + dist[i * N]! + dist[N - 1]!);
+  return best / 1000;
+}
+
+function communityOf(seed: number) {
+  const { bins, exec } = setup(seed);
+  const count = (l: number) => bins.filter((b) => b.model.capacityLitres === l).length;
+  const daily = bins.map((b) => b.model.meanDailyFillPct);
+  return {
+    containers: { '240': count(240), '660': count(660), '1100': count(1100) },
+    meanDailyFillPct: [round(Math.min(...daily)), round(quantile(daily, 0.5)), round(Math.max(...daily))],
+    litresPerDay: Math.round(bins.reduce((s, b) => s + b.model.meanLitresPerDay, 0)),
+    oneBinRoundKm: round(oneBinRoundKm(exec)),
+  };
+}
+
+const perSeed = SEEDS.map((seed) => {
+  const fixed = runFixed(seed);
+  const optimised = runOptimised(seed, MARGIN_Q);
+  const noMargin = runOptimised(seed, 0);
+  const community = communityOf(seed);
+  const row = {
+    seed,
+    community,
+    fixedDailyRound: fixed,
+    optimised,
+    optimisedNoMargin: noMargin,
+    kmRatio: round(optimised.km / fixed.km),
+    kmSavedPct: round(100 * (1 - optimised.km / fixed.km)),
+    kmSavedPctNoMargin: round(100 * (1 - noMargin.km / fixed.km)),
+    /** Most km a plan with a round every day could save: every round down to one bin. */
+    kmSavedPctCeilingIfRoundEveryDay: round(100 * (1 - (DAYS * community.oneBinRoundKm) / fixed.km)),
+  };
+  console.error(
+    `seed ${seed}: fixed ${fixed.km} km ${fixed.overflowEvents} ovf ${fixed.binsCollected} bins | ` +
+      `optimised ${optimised.km} km ${optimised.overflowEvents} ovf ${optimised.binsCollected} bins (${row.kmSavedPct}%) | ` +
+      `no margin ${noMargin.km} km ${noMargin.overflowEvents} ovf (${row.kmSavedPctNoMargin}%)`,
+  );
+  return row;
+});
+
+const median = (xs: number[]) => round(quantile(xs, 0.5));
+const saved = perSeed.map((r) => r.kmSavedPct);
+const overflows = perSeed.reduce((s, r) => s + r.optimised.overflowEvents, 0);
 console.log(
   JSON.stringify(
     {
       scenario: {
-        seed: SEED,
+        seeds: SEEDS,
         bins: BINS,
         days: DAYS,
         warmupDays: WARMUP_DAYS,
-        binLiters: BIN_L,
         thresholdPct: THRESHOLD,
+        marginQuantile: MARGIN_Q,
+        provisioning: PROVISIONING,
         rounds: args.rounds,
-        fleet: { ...fleet, depot: undefined, dump: undefined },
+        fleet: { ...fleet, depot: undefined, dump: undefined, payloadKg: PAYLOAD_KG },
         depotToCenterM: 380,
         dumpToCenterM: 1500,
       },
-      fixedDailyRound: fixed.result,
-      optimised: {
-        ...opt.result,
-        infeasiblePlans: opt.infeasiblePlans,
-        optionalTaken: opt.optionalTaken,
-        optionalSkipped: opt.optionalSkipped,
-        solveMsPerRound: opt.solveMsPerRound,
+      perSeed,
+      summary: {
+        kmSavedPct: { median: median(saved), min: Math.min(...saved), max: Math.max(...saved) },
+        kmSavedPctNoMargin: median(perSeed.map((r) => r.kmSavedPctNoMargin)),
+        overflowEvents: {
+          optimised: overflows,
+          optimisedNoMargin: perSeed.reduce((s, r) => s + r.optimisedNoMargin.overflowEvents, 0),
+          fixedDailyRound: perSeed.reduce((s, r) => s + r.fixedDailyRound.overflowEvents, 0),
+        },
       },
-      kmSavedPct: round(saved * 100),
-      goal: { kmSavedPct: 30, overflowEvents: 0, met: saved >= 0.3 && opt.result.overflowEvents === 0 },
+      goal: {
+        kmSavedPct: 30,
+        overflowEvents: 0,
+        met: saved.every((s) => s >= 30) && overflows === 0,
+      },
       machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model },
     },
     null,

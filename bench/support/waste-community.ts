@@ -1,6 +1,6 @@
 /**
- * The simulated bins of the waste evaluation: firmware-sim's BinModel (sites, catchments, weekday
- * and hourly drop-off pattern) driven by a ManualClock, plus what the evaluation observes of
+ * The simulated bins of the waste evaluation: firmware-sim's BinModel (sites, catchments, container
+ * sizes by CJJ 27-2012, weekday/holiday and hourly drop-off pattern, daily noise) driven by a ManualClock, plus what the evaluation observes of
  * them: hourly fill readings (the history the forecast learns from) and overflow events.
  */
 
@@ -21,6 +21,8 @@ export class SimBin {
   /** Minutes spent full (how long residents found the bin overflowing). */
   fullMinutes = 0;
   collections = 0;
+  /** Level found at each collection (how full the trucks found the bin). */
+  readonly foundPct: number[] = [];
   private cursor: number;
   private full = false;
 
@@ -57,6 +59,7 @@ export class SimBin {
     this.model.empty(t);
     this.full = false;
     this.collections++;
+    this.foundPct.push(f);
     return f;
   }
 }
@@ -87,6 +90,7 @@ export function makeBins(
   widthM: number,
   heightM: number,
   start: number,
+  provisioning: 'average' | 'peak' = 'average',
 ): SimBin[] {
   const rng = new Rng(hashSeed(seed, 'bin-positions'));
   return Array.from({ length: count }, (_, i) => {
@@ -96,6 +100,12 @@ export function makeBins(
       rng.uniform(-widthM / 2, widthM / 2),
       rng.uniform(-heightM / 2, heightM / 2),
     );
-    return new SimBin(id, at, new BinModel(seed, id, undefined), new ManualClock(start), start);
+    return new SimBin(
+      id,
+      at,
+      new BinModel(seed, id, undefined, id, provisioning),
+      new ManualClock(start),
+      start,
+    );
   });
 }

@@ -76,6 +76,11 @@ export class BinModel {
     private readonly collectionHour: number | undefined,
     /** Collection point the container stands at; containers of one point share its catchment. */
     readonly point: string = id,
+    /**
+     * 'average': the point gets CJJ 27-2012's Nave containers (rounded up), the default;
+     * 'peak': Nmax, enough for the peak day's volume (K = 1.5-1.8 times more), so emptier bins.
+     */
+    provisioning: 'average' | 'peak' = 'average',
   ) {
     this.communitySeed = seed;
     this.seed = hashSeed(seed, 'bin', id);
@@ -101,9 +106,11 @@ export class BinModel {
     const meanKg =
       this.catchmentHouseholds * WASTE.personsPerHousehold * WASTE.kgPerPersonDay * SITE_FACTOR[this.site];
     // The planner's design volume: CJJ 27-2012 A.0.1-A.0.3 with coefficients drawn in their ranges.
-    const designLitres =
+    const averageLitres =
       (between(p, c.unevenness) * between(p, c.populationVariation) * meanKg) /
       (WASTE.kgPerLitre * between(p, c.densityVariation));
+    const peak = between(p, c.peakDay);
+    const designLitres = provisioning === 'peak' ? peak * averageLitres : averageLitres;
     this.containersAtPoint = Math.max(
       1,
       Math.ceil(designLitres / (this.capacityLitres * between(p, c.fillCoefficient))),

@@ -1,18 +1,24 @@
 /**
  * Which bins a round must, may, or need not visit (pure).
  *
- * Mandatory: the forecast says the bin reaches the threshold before the round after this one
+ * Mandatory: the forecast (with its margin) says the bin reaches the threshold before the round after this one
  * (skipping it today would let it fill up before the truck is back), or its level is unknown
  * (no history or no recent reading: a dead sensor must not hide a full bin).
  * Optional: at least `optionalMinPct` full at pickup; it carries a prize (a skip penalty in
  * metres) so the solver takes it only when the detour is cheaper than the prize.
+ *
+ * Safety margin: the mandatory test scales the forecast rise by (1 + `riseError`), the bin's own
+ * forecast error quantile (forecast.ts riseErrorQuantile), so a bin whose waste varies more from
+ * day to day is taken earlier. `forecastPct` (volumes, prizes) stays the point forecast.
  */
-import { type FillModel, forecastFill } from './forecast.js';
+import { expectedRise, type FillModel, forecastFill } from './forecast.js';
 
 export interface BinState {
   binId: string;
   model: FillModel | undefined;
   latest: { ts: number; fillPct: number } | undefined;
+  /** Relative forecast error allowed for (e.g. its 95th percentile); 0 or absent: none. */
+  riseError?: number;
 }
 
 export interface SelectionOptions {
@@ -33,7 +39,8 @@ export type Selection =
   | {
       binId: string;
       kind: 'mandatory';
-      reason: 'forecast' | 'no_data';
+      /** consolidated: taken today so that the next round need not go out (selectRound). */
+      reason: 'forecast' | 'no_data' | 'consolidated';
       forecastPct: number;
       nextRoundPct: number;
     }
@@ -48,11 +55,63 @@ export function selectBin(state: BinState, o: SelectionOptions): Selection {
   }
   const forecastPct = forecastFill(model, latest.fillPct, latest.ts, o.pickupAt);
   const nextRoundPct = forecastFill(model, latest.fillPct, latest.ts, o.nextPickupAt);
-  if (nextRoundPct >= o.thresholdPct || forecastPct >= o.thresholdPct) {
+  const safe = (at: number) =>
+    latest.fillPct + expectedRise(model, latest.ts, at) * (1 + Math.max(0, state.riseError ?? 0));
+  if (safe(o.nextPickupAt) >= o.thresholdPct || safe(o.pickupAt) >= o.thresholdPct) {
     return { binId, kind: 'mandatory', reason: 'forecast', forecastPct, nextRoundPct };
   }
   if (forecastPct >= o.optionalMinPct) {
     return { binId, kind: 'optional', forecastPct, nextRoundPct, prizeM: o.prizeMetresPerPct * forecastPct };
   }
   return { binId, kind: 'none', forecastPct, nextRoundPct };
+}
+
+export interface RoundSelectionOptions extends SelectionOptions {
+  /** The round after the next one (ms). */
+  afterNextPickupAt: number;
+}
+
+/**
+ * Selection for a whole round, with two day-level rules on top of selectBin:
+ * - No mandatory bin: no round (optional bins wait; a truck that need not go out saves its
+ *   depot -> compound -> dump -> depot km, the bulk of a round in a compound).
+ * - Consolidation: when a round goes out and no bin will need the next round regardless (a bin
+ *   that reaches the threshold within two rounds even when emptied today, or one without data),
+ *   every bin that would force the next round is taken today, so the next round need not go out.
+ *   When some bin needs the next round anyway, the others keep their optional prizes.
+ */
+export function selectRound(states: readonly BinState[], o: RoundSelectionOptions): Selection[] {
+  const sel = states.map((s) => selectBin(s, o));
+  if (!sel.some((s) => s.kind === 'mandatory'))
+    return sel.map((s) => (s.kind === 'optional' ? { ...s, kind: 'none' as const } : s));
+  // Looking a round ahead; staleness was judged today (a stale bin is mandatory, 'no_data').
+  const after = {
+    ...o,
+    pickupAt: o.nextPickupAt,
+    nextPickupAt: o.afterNextPickupAt,
+    staleAfterMs: Number.POSITIVE_INFINITY,
+  };
+  // Taken today if we consolidate: today's mandatory bins and those that would force the next round.
+  const forcesNext = states.map(
+    (s, i) => sel[i]!.kind !== 'mandatory' && selectBin(s, after).kind === 'mandatory',
+  );
+  const needsNextAnyway = states.some((s, i) => {
+    const x = sel[i]!;
+    if (x.kind === 'mandatory' && x.reason === 'no_data') return true;
+    if (x.kind !== 'mandatory' && !forcesNext[i]) return false;
+    // Emptied today: would it still reach the threshold by the round after next?
+    return selectBin({ ...s, latest: { ts: o.pickupAt, fillPct: 0 } }, after).kind === 'mandatory';
+  });
+  if (needsNextAnyway) return sel;
+  return sel.map((x, i) =>
+    forcesNext[i]
+      ? {
+          binId: x.binId,
+          kind: 'mandatory' as const,
+          reason: 'consolidated' as const,
+          forecastPct: x.forecastPct,
+          nextRoundPct: x.nextRoundPct,
+        }
+      : x,
+  );
 }
