@@ -195,6 +195,7 @@ function runOptimised(seed: number, marginQ: number) {
   let daysOut = 0;
   let consolidated = 0;
   const margins: number[] = [];
+  const margins2: number[] = [];
   const rounds = ROUND_MIN.map((m, i) => ({ m, next: ROUND_MIN[i + 1] ?? ROUND_MIN[0]! + 24 * 60 }));
   for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++) {
     let out = false;
@@ -206,8 +207,10 @@ function runOptimised(seed: number, marginQ: number) {
         const history = b.history.filter((s) => s.ts > planAt - 28 * DAY);
         const model = learnFillModel(history);
         const riseError = marginQ > 0 ? riseErrorQuantile(model, history, marginQ) : 0;
+        const riseError2 = marginQ > 0 ? riseErrorQuantile(model, history, marginQ, { days: 2 }) : 0;
         margins.push(riseError);
-        return { binId: b.id, model, latest: b.history.at(-1), riseError };
+        margins2.push(riseError2);
+        return { binId: b.id, model, latest: b.history.at(-1), riseError, riseError2 };
       });
       const selections = selectRound(states, {
         pickupAt,
@@ -262,6 +265,7 @@ function runOptimised(seed: number, marginQ: number) {
     optionalSkipped: skippedOptional,
     consolidatedBins: consolidated,
     meanRiseErrorMargin: round(margins.reduce((a, b) => a + b, 0) / Math.max(1, margins.length)),
+    meanRiseErrorMargin2Days: round(margins2.reduce((a, b) => a + b, 0) / Math.max(1, margins2.length)),
   };
 }
 

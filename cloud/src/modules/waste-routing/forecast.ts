@@ -136,6 +136,12 @@ export interface ErrorOptions {
   emptyDropPct?: number;
   /** Windows whose forecast rise is below this say little about the relative error. */
   minRisePct?: number;
+  /**
+   * Horizon in days (default 1): the error of a k-day forecast is taken as the mean error of k
+   * windows a day apart, each weighted by its forecast rise, so the correlation between days
+   * (drift, a busy week) is measured rather than assumed.
+   */
+  days?: number;
 }
 
 /**
@@ -145,7 +151,8 @@ export interface ErrorOptions {
  * safety margin, so a bin whose waste varies more from day to day is collected earlier. The error
  * is relative because the day's volume varies multiplicatively (a busier day is busier all day);
  * in-sample, so it is a little optimistic: pick the quantile with that in mind. 0 with fewer than
- * ten windows (too little history to tell).
+ * ten windows (too little history to tell). Daily collections leave no window longer than a day,
+ * hence `days` (see ErrorOptions).
  */
 export function riseErrorQuantile(
   model: FillModel,
@@ -157,7 +164,8 @@ export function riseErrorQuantile(
   const emptyDrop = opts.emptyDropPct ?? 10;
   const minRise = opts.minRisePct ?? 2;
   const s = [...samples].sort((a, b) => a.ts - b.ts);
-  const errors: number[] = [];
+  const days = Math.max(1, Math.round(opts.days ?? 1));
+  const windows = new Map<number, { rise: number; expected: number }>();
   let j = 0;
   for (let i = 0; i < s.length; i++) {
     const a = s[i]!;
@@ -171,7 +179,21 @@ export function riseErrorQuantile(
     if (!clean) continue;
     const expected = expectedRise(model, a.ts, b.ts);
     if (expected < minRise) continue;
-    errors.push((b.fillPct - a.fillPct) / expected - 1);
+    windows.set(a.ts, { rise: b.fillPct - a.fillPct, expected });
+  }
+  const errors: number[] = [];
+  for (const [ts, w] of windows) {
+    let rise = w.rise;
+    let expected = w.expected;
+    for (let k = 1; k < days && expected > 0; k++) {
+      const next = windows.get(ts + k * 24 * HOUR);
+      if (!next) expected = 0;
+      else {
+        rise += next.rise;
+        expected += next.expected;
+      }
+    }
+    if (expected > 0) errors.push(rise / expected - 1);
   }
   if (errors.length < 10) return 0;
   errors.sort((x, y) => x - y);

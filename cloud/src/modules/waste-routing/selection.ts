@@ -13,12 +13,16 @@
  */
 import { expectedRise, type FillModel, forecastFill } from './forecast.js';
 
+const HOUR = 3_600_000;
+
 export interface BinState {
   binId: string;
   model: FillModel | undefined;
   latest: { ts: number; fillPct: number } | undefined;
   /** Relative forecast error allowed for (e.g. its 95th percentile); 0 or absent: none. */
   riseError?: number;
+  /** The same over two days (forecast.ts riseErrorQuantile with days: 2), for horizons > 30 h. */
+  riseError2?: number;
 }
 
 export interface SelectionOptions {
@@ -55,8 +59,10 @@ export function selectBin(state: BinState, o: SelectionOptions): Selection {
   }
   const forecastPct = forecastFill(model, latest.fillPct, latest.ts, o.pickupAt);
   const nextRoundPct = forecastFill(model, latest.fillPct, latest.ts, o.nextPickupAt);
-  const safe = (at: number) =>
-    latest.fillPct + expectedRise(model, latest.ts, at) * (1 + Math.max(0, state.riseError ?? 0));
+  const safe = (at: number) => {
+    const err = at - latest.ts > 30 * HOUR ? (state.riseError2 ?? state.riseError) : state.riseError;
+    return latest.fillPct + expectedRise(model, latest.ts, at) * (1 + Math.max(0, err ?? 0));
+  };
   if (safe(o.nextPickupAt) >= o.thresholdPct || safe(o.pickupAt) >= o.thresholdPct) {
     return { binId, kind: 'mandatory', reason: 'forecast', forecastPct, nextRoundPct };
   }
