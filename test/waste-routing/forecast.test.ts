@@ -127,16 +127,16 @@ describe('fill forecast', () => {
 
     it('takes today the bins that would force the next round, unless a bin needs it anyway', () => {
       // a: mandatory (50 + 39 = 89); b: 20 + 71 = 91 by Wednesday, so it would force Tuesday's
-      // round; emptied today every bin stays under 80 till Wednesday (64): b is consolidated.
+      // round; emptied today every bin stays under 80 till Wednesday (25 + 39 = 64): b is consolidated.
       // c: 5 + 71 = 76 by Wednesday: left alone.
       expect(kinds([bin('a', 50), bin('b', 20), bin('c', 5)])).toEqual([
         'mandatory:forecast',
         'mandatory:consolidated',
         'none',
       ]);
-      // a's margin of 30 % makes it reach 83 by Wednesday even when emptied today: Tuesday's
-      // round goes out anyway, and b can wait for it.
-      expect(kinds([bin('a', 50, 0.3), bin('b', 20), bin('c', 5)])).toEqual([
+      // With a 50 % margin, a emptied today is at 25 by Tuesday's planning and 25 + 39 x 1.5 = 83.5
+      // by Wednesday's round: Tuesday's round goes out anyway, and b can wait for it.
+      expect(kinds([bin('a', 50, 0.5), bin('b', 20), bin('c', 5)])).toEqual([
         'mandatory:forecast',
         'none',
         'none',

@@ -90,23 +90,24 @@ export function selectRound(states: readonly BinState[], o: RoundSelectionOption
   const sel = states.map((s) => selectBin(s, o));
   if (!sel.some((s) => s.kind === 'mandatory'))
     return sel.map((s) => (s.kind === 'optional' ? { ...s, kind: 'none' as const } : s));
-  // Looking a round ahead; staleness was judged today (a stale bin is mandatory, 'no_data').
-  const after = {
-    ...o,
-    pickupAt: o.nextPickupAt,
-    nextPickupAt: o.afterNextPickupAt,
-    staleAfterMs: Number.POSITIVE_INFINITY,
+  // Tomorrow's decision, predicted with tomorrow's rule: the level at tomorrow's planning time
+  // (as long before its round as today's is) by the point forecast, then tomorrow's mandatory test
+  // with its margin. Safety does not rest on this prediction: tomorrow decides again on fresh data.
+  const after = { ...o, pickupAt: o.nextPickupAt, nextPickupAt: o.afterNextPickupAt };
+  const tomorrow = (s: BinState, from: { ts: number; fillPct: number }) => {
+    if (!s.model) return true;
+    const planAt = Math.max(from.ts, o.nextPickupAt - (o.pickupAt - (s.latest?.ts ?? o.pickupAt)));
+    const fillPct = from.fillPct + expectedRise(s.model, from.ts, planAt);
+    return selectBin({ ...s, latest: { ts: planAt, fillPct } }, after).kind === 'mandatory';
   };
   // Taken today if we consolidate: today's mandatory bins and those that would force the next round.
-  const forcesNext = states.map(
-    (s, i) => sel[i]!.kind !== 'mandatory' && selectBin(s, after).kind === 'mandatory',
-  );
+  const forcesNext = states.map((s, i) => sel[i]!.kind !== 'mandatory' && tomorrow(s, s.latest!));
   const needsNextAnyway = states.some((s, i) => {
     const x = sel[i]!;
     if (x.kind === 'mandatory' && x.reason === 'no_data') return true;
     if (x.kind !== 'mandatory' && !forcesNext[i]) return false;
-    // Emptied today: would it still reach the threshold by the round after next?
-    return selectBin({ ...s, latest: { ts: o.pickupAt, fillPct: 0 } }, after).kind === 'mandatory';
+    // Emptied today: would tomorrow still find it mandatory?
+    return tomorrow(s, { ts: o.pickupAt, fillPct: 0 });
   });
   if (needsNextAnyway) return sel;
   return sel.map((x, i) =>
