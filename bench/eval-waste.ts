@@ -197,6 +197,11 @@ function runOptimised(seed: number, marginQ: number) {
   const margins: number[] = [];
   const margins2: number[] = [];
   const rounds = ROUND_MIN.map((m, i) => ({ m, next: ROUND_MIN[i + 1] ?? ROUND_MIN[0]! + 24 * 60 }));
+  // Minutes after day d's midnight of the round after r's next one.
+  const afterNext = (r: (typeof rounds)[number]) => {
+    const k = rounds.indexOf(r) + 1;
+    return k < rounds.length ? rounds[k]!.next : rounds[0]!.next + 24 * 60;
+  };
   for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++) {
     let out = false;
     for (const r of rounds) {
@@ -215,8 +220,7 @@ function runOptimised(seed: number, marginQ: number) {
       const selections = selectRound(states, {
         pickupAt,
         nextPickupAt: localTime(d, r.next),
-        afterNextPickupAt:
-          localTime(d, r.next) + (rounds.length === 1 ? DAY : localTime(d, r.next) - pickupAt),
+        afterNextPickupAt: localTime(d, afterNext(r)),
         thresholdPct: THRESHOLD,
         optionalMinPct: 50,
         prizeMetresPerPct: 3,
