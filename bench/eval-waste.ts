@@ -21,9 +21,15 @@ import {
   planRound,
   travelFor,
 } from '../cloud/src/modules/waste-routing/planner.js';
-import { selectRound } from '../cloud/src/modules/waste-routing/selection.js';
+import { selectBin, selectRound } from '../cloud/src/modules/waste-routing/selection.js';
 import { WASTE } from '../firmware-sim/src/model/statistics.js';
-import { type CommunityGeo, makeBins, offset, type SimBin } from './support/waste-community.js';
+import {
+  type CommunityGeo,
+  makeBins,
+  makeCommunity,
+  offset,
+  type SimBin,
+} from './support/waste-community.js';
 import { type ExecuteOptions, executeRoute } from './support/waste-execute.js';
 
 const HOUR = 3_600_000;
@@ -34,34 +40,58 @@ const { values: args } = parseArgs({
   options: {
     days: { type: 'string', default: '30' },
     seeds: { type: 'string', default: '1,2,3,4,5' },
+    households: { type: 'string', default: '2000' },
     bins: { type: 'string', default: '20' },
+    checks: { type: 'string', default: '13:00,16:30' },
+    'urgent-pct': { type: 'string', default: '90' },
+    'dump-km': { type: 'string' },
+    'plan-load': { type: 'string', default: '1' },
     iterations: { type: 'string', default: '20000' },
     rounds: { type: 'string', default: '09:30' },
     threshold: { type: 'string', default: '80' },
     'margin-q': { type: 'string', default: '0.95' },
-    provisioning: { type: 'string', default: 'average' },
+    provisioning: { type: 'string', default: 'peak' },
   },
 });
 const DAYS = Number(args.days);
 const SEEDS = args.seeds.split(',').map(Number);
+const HOUSEHOLDS = Number(args.households);
+/** Only for --households 0: the former scene, `bins` containers in one compound. */
 const BINS = Number(args.bins);
+const URGENT_PCT = Number(args['urgent-pct']);
+/** Straight-line km from the community's centre to where the trucks unload. */
+const DUMP_KM = Number(args['dump-km'] ?? (HOUSEHOLDS > 0 ? 3 : 1.5));
+/** Share of the payload a plan may fill (the rest absorbs forecast error: no unplanned dump trip). */
+const PLAN_LOAD = Number(args['plan-load']);
 const ITER = Number(args.iterations);
 const THRESHOLD = Number(args.threshold);
 const MARGIN_Q = Number(args['margin-q']);
 const PROVISIONING = args.provisioning === 'peak' ? 'peak' : 'average';
-const ROUND_MIN = args.rounds.split(',').map((s) => {
-  const [h, m] = s.split(':').map(Number);
-  return h! * 60 + (m ?? 0);
-});
+const minutesOf = (list: string) =>
+  list === 'none'
+    ? []
+    : list.split(',').map((s) => {
+        const [h, m] = s.split(':').map(Number);
+        return h! * 60 + (m ?? 0);
+      });
+const ROUND_MIN = minutesOf(args.rounds);
+/** Intraday checks on live readings (minutes after midnight), between the planned rounds. */
+const CHECK_MIN = minutesOf(args.checks);
 
-// ASSUMPTIONS of the scenario, printed with the results. A compound of 600 m x 400 m (a typical
-// Shanghai residential community), the sanitation team's yard at its edge, the district transfer
-// station 1.5 km away. Bins: firmware-sim's containers (240 L at buildings and entrances, 660 L
-// and 1100 L at collection points, sized per CJJ 27-2012). Trucks: two small bin-lift compactors
-// (4-5 m3 body, ~2 t payload: ASSUMPTION), so a load is 2,000 kg of loose household waste at
-// firmware-sim's 145 kg/m3.
+// ASSUMPTIONS of the scenario, printed with the results. Default: a street office's community
+// (社区) of HOUSEHOLDS households in several compounds over 1 km x 1 km (makeCommunity), the
+// sanitation team's yard at its edge (600 m from the centre), the transfer station (a street's
+// compression station) 3 km away. --households 0: the former scene, BINS containers in one
+// 600 m x 400 m compound, yard 380 m and station 1.5 km from its centre. Bins: firmware-sim's
+// containers (240 L at entrances, 660 L and 1100 L at collection points, counted per CJJ 27-2012).
+// Trucks: small bin-lift compactors (4-5 m3 body, ~2 t payload: ASSUMPTION), so a load is
+// 2,000 kg of loose household waste at firmware-sim's 145 kg/m3.
 const center = { lat: 31.2304, lon: 121.4737 };
-const geo: CommunityGeo = { center, depot: offset(center, 350, -150), dump: offset(center, 1200, 900) };
+const geo: CommunityGeo =
+  HOUSEHOLDS > 0
+    ? { center, depot: offset(center, 550, -240), dump: offset(center, 800 * DUMP_KM, 600 * DUMP_KM) }
+    : { center, depot: offset(center, 350, -150), dump: offset(center, 800 * DUMP_KM, 600 * DUMP_KM) };
+const COMMUNITY_SIDE_M = 1000;
 const PAYLOAD_KG = 2000;
 const fleet: FleetConfig = {
   depot: geo.depot,
@@ -74,6 +104,8 @@ const fleet: FleetConfig = {
   serviceMinutes: 2,
   dumpMinutes: 10,
 };
+/** What the plans are made with (a truck planned to PLAN_LOAD of its payload). */
+const planFleet: FleetConfig = { ...fleet, capacityLiters: Math.round(fleet.capacityLiters * PLAN_LOAD) };
 const PLAN_AT_MIN = 5 * 60 + 30;
 const WARMUP_DAYS = 21;
 // Monday 2025-03-03 00:00 local (UTC+8); the evaluated month (24 March - 22 April) holds Qingming.
@@ -82,7 +114,9 @@ const START = Date.UTC(2025, 2, 3) - TZ;
 const localTime = (day: number, minutes: number) => START + day * DAY + minutes * 60_000;
 
 function setup(seed: number) {
-  const bins = makeBins(seed, BINS, geo, 600, 400, START, PROVISIONING);
+  const layout =
+    HOUSEHOLDS > 0 ? makeCommunity(seed, HOUSEHOLDS, geo, COMMUNITY_SIDE_M, START, PROVISIONING) : undefined;
+  const bins = layout?.bins ?? makeBins(seed, BINS, geo, 600, 400, START, PROVISIONING);
   const byId = new Map(bins.map((b) => [b.id, b]));
   const stops = bins.map((b) => ({
     binId: b.id,
@@ -99,7 +133,7 @@ function setup(seed: number) {
     serviceMinutes: fleet.serviceMinutes,
     dumpMinutes: fleet.dumpMinutes,
   };
-  return { bins, stops, exec };
+  return { bins, stops, exec, layout };
 }
 
 /** The fixed round: every bin, each truck's order planned once on mean volumes, driven every day. */
@@ -107,7 +141,7 @@ function fixedSequences(bins: SimBin[], stops: PlanRequest['stops'], seed: numbe
   const meanFill = (b: SimBin) => Math.min(100, learnFillModel(b.history).dailyRate);
   const plan = planRound({
     stops: stops.map((s, i) => ({ ...s, volumeLiters: (meanFill(bins[i]!) / 100) * s.volumeLiters })),
-    fleet,
+    fleet: planFleet,
     startAt: 0,
     maxIterations: ITER,
     seed,
@@ -123,6 +157,8 @@ interface Totals {
   fullBinHours: number;
   extraDumpTrips: number;
   truckDays: number;
+  /** Waste collected, litres. */
+  litresCollected: number;
   /** Level the trucks found at collection: 10th, 50th, 90th percentile. */
   foundPct: [number, number, number];
 }
@@ -143,6 +179,12 @@ function totals(bins: SimBin[], km: number, minutes: number, extra: number, truc
     fullBinHours: round(bins.reduce((s, b) => s + b.fullMinutes, 0) / 60),
     extraDumpTrips: extra,
     truckDays,
+    litresCollected: Math.round(
+      bins.reduce(
+        (s, b) => s + b.foundPct.reduce((a, f) => a + Math.min(100, f), 0) * b.model.capacityLitres,
+        0,
+      ) / 100,
+    ),
     foundPct: [round(quantile(found, 0.1)), round(quantile(found, 0.5)), round(quantile(found, 0.9))],
   };
 }
@@ -194,6 +236,9 @@ function runOptimised(seed: number, marginQ: number) {
   let optionalTaken = 0;
   let daysOut = 0;
   let consolidated = 0;
+  let checksOut = 0;
+  let checkBins = 0;
+  let maxTruckMin = 0;
   const margins: number[] = [];
   const margins2: number[] = [];
   const rounds = ROUND_MIN.map((m, i) => ({ m, next: ROUND_MIN[i + 1] ?? ROUND_MIN[0]! + 24 * 60 }));
@@ -204,6 +249,8 @@ function runOptimised(seed: number, marginQ: number) {
   };
   for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++) {
     let out = false;
+    // Bins on today's planned rounds: a re-plan keeps them (done or pending), checks add others.
+    const planned = new Set<string>();
     for (const r of rounds) {
       const planAt = r === rounds[0] ? localTime(d, PLAN_AT_MIN) : localTime(d, r.m - 60);
       for (const b of bins) b.advance(planAt);
@@ -239,7 +286,7 @@ function runOptimised(seed: number, marginQ: number) {
             volumeLiters: (Math.min(100, s.forecastPct) / 100) * b.model.capacityLitres,
             ...(s.kind === 'optional' ? { prizeM: s.prizeM } : {}),
           })),
-        fleet,
+        fleet: planFleet,
         startAt: pickupAt,
         maxIterations: ITER,
         seed: seed + d,
@@ -250,7 +297,70 @@ function runOptimised(seed: number, marginQ: number) {
       optionalTaken += req.stops.filter((s) => s.prizeM !== undefined).length - plan.skipped.length;
       for (const t of plan.trucks) {
         const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');
+        for (const x of seq) planned.add(x);
         const e = executeRoute(seq, pickupAt, exec);
+        km += e.distanceM / 1000;
+        minutes += e.minutes;
+        maxTruckMin = Math.max(maxTruckMin, e.minutes);
+        extra += e.extraDumpTrips;
+        truckDays++;
+        out = true;
+      }
+    }
+    // Intraday checks on live readings: a bin at URGENT_PCT or more, or forecast (with its
+    // margin) to reach 100 % before the next planned round, is sent a truck now.
+    for (const c of CHECK_MIN) {
+      const checkAt = localTime(d, c);
+      const nextRound = ROUND_MIN.find((m) => m > c);
+      const nextAt = nextRound !== undefined ? localTime(d, nextRound) : localTime(d + 1, ROUND_MIN[0]!);
+      const stops: PlanRequest['stops'][number][] = [];
+      let urgent = 0;
+      for (const b of bins) {
+        if (planned.has(b.id)) continue;
+        b.advance(checkAt);
+        const history = b.history.filter((s) => s.ts > checkAt - 28 * DAY && s.ts <= checkAt);
+        const latest = history.at(-1);
+        if (!latest || checkAt - latest.ts > 2 * HOUR) continue; // no live reading: the morning round decides
+        const model = learnFillModel(history);
+        const riseError = marginQ > 0 ? riseErrorQuantile(model, history, marginQ) : 0;
+        const sel = selectBin(
+          { binId: b.id, model, latest, riseError },
+          {
+            pickupAt: checkAt,
+            nextPickupAt: nextAt,
+            thresholdPct: 100,
+            optionalMinPct: 50,
+            prizeMetresPerPct: 3,
+            staleAfterMs: 2 * HOUR,
+            minHistoryHours: 72,
+          },
+        );
+        const isUrgent =
+          latest.fillPct >= URGENT_PCT || (sel.kind === 'mandatory' && sel.reason === 'forecast');
+        if (isUrgent) urgent++;
+        if (!isUrgent && sel.kind === 'none') continue;
+        stops.push({
+          binId: b.id,
+          at: b.at,
+          forecastPct: sel.forecastPct,
+          volumeLiters: (Math.min(100, sel.forecastPct) / 100) * b.model.capacityLitres,
+          ...(isUrgent ? {} : { prizeM: 3 * sel.forecastPct }),
+        });
+      }
+      if (urgent === 0) continue;
+      checksOut++;
+      const plan = planRound({
+        stops,
+        fleet: planFleet,
+        startAt: checkAt,
+        maxIterations: ITER,
+        seed: seed + d + c,
+      });
+      for (const t of plan.trucks) {
+        const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');
+        checkBins += seq.filter((x) => x !== 'dump').length;
+        for (const x of seq) planned.add(x);
+        const e = executeRoute(seq, checkAt, exec);
         km += e.distanceM / 1000;
         minutes += e.minutes;
         extra += e.extraDumpTrips;
@@ -268,6 +378,9 @@ function runOptimised(seed: number, marginQ: number) {
     optionalTaken,
     optionalSkipped: skippedOptional,
     consolidatedBins: consolidated,
+    intradayDispatches: checksOut,
+    intradayBins: checkBins,
+    longestTruckMinutes: round(maxTruckMin),
     meanRiseErrorMargin: round(margins.reduce((a, b) => a + b, 0) / Math.max(1, margins.length)),
     meanRiseErrorMargin2Days: round(margins2.reduce((a, b) => a + b, 0) / Math.max(1, margins2.length)),
   };
@@ -284,8 +397,23 @@ function oneBinRoundKm(exec: ExecuteOptions): number {
   return best / 1000;
 }
 
+/**
+ * Haul floor: km no plan collecting `litres` can avoid, each payload driven from the community to
+ * the station and back (the shortest bin-station legs). Bounds what any selection can save.
+ */
+function haulFloorKm(exec: ExecuteOptions, litres: number): number {
+  const { size: N, dist } = exec.travel;
+  let to = Number.POSITIVE_INFINITY;
+  let from = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < N - 1; i++) {
+    to = Math.min(to, dist[i * N]!);
+    from = Math.min(from, dist[i]!);
+  }
+  return ((litres / exec.capacityLiters) * (to + from)) / 1000;
+}
+
 function communityOf(seed: number) {
-  const { bins, exec } = setup(seed);
+  const { bins, exec, layout } = setup(seed);
   const count = (l: number) => bins.filter((b) => b.model.capacityLitres === l).length;
   const daily = bins.map((b) => b.model.meanDailyFillPct);
   return {
@@ -293,6 +421,15 @@ function communityOf(seed: number) {
     meanDailyFillPct: [round(Math.min(...daily)), round(quantile(daily, 0.5)), round(Math.max(...daily))],
     litresPerDay: Math.round(bins.reduce((s, b) => s + b.model.meanLitresPerDay, 0)),
     oneBinRoundKm: round(oneBinRoundKm(exec)),
+    ...(layout
+      ? {
+          households: layout.households,
+          compounds: layout.compounds.length,
+          collectionPoints: layout.points.length,
+          bins: bins.length,
+        }
+      : { bins: bins.length }),
+    exec,
   };
 }
 
@@ -300,7 +437,8 @@ const perSeed = SEEDS.map((seed) => {
   const fixed = runFixed(seed);
   const optimised = runOptimised(seed, MARGIN_Q);
   const noMargin = runOptimised(seed, 0);
-  const community = communityOf(seed);
+  const { exec: cexec, ...community } = communityOf(seed);
+  const floor = haulFloorKm(cexec, fixed.litresCollected);
   const row = {
     seed,
     community,
@@ -312,11 +450,15 @@ const perSeed = SEEDS.map((seed) => {
     kmSavedPctNoMargin: round(100 * (1 - noMargin.km / fixed.km)),
     /** Most km a plan with a round every day could save: every round down to one bin. */
     kmSavedPctCeilingIfRoundEveryDay: round(100 * (1 - (DAYS * community.oneBinRoundKm) / fixed.km)),
+    haulFloorKm: round(floor),
+    /** Most km any plan collecting the fixed round's waste could save (haul floor). */
+    kmSavedPctCeilingHaul: round(100 * (1 - floor / fixed.km)),
   };
   console.error(
     `seed ${seed}: fixed ${fixed.km} km ${fixed.overflowEvents} ovf ${fixed.binsCollected} bins | ` +
       `optimised ${optimised.km} km ${optimised.overflowEvents} ovf ${optimised.binsCollected} bins (${row.kmSavedPct}%) | ` +
-      `no margin ${noMargin.km} km ${noMargin.overflowEvents} ovf (${row.kmSavedPctNoMargin}%)`,
+      `no margin ${noMargin.km} km ${noMargin.overflowEvents} ovf (${row.kmSavedPctNoMargin}%) | ` +
+      `haul-floor ceiling ${row.kmSavedPctCeilingHaul}% | truck-h ${fixed.truckHours} vs ${optimised.truckHours}`,
   );
   return row;
 });
@@ -337,8 +479,13 @@ console.log(
         provisioning: PROVISIONING,
         rounds: args.rounds,
         fleet: { ...fleet, depot: undefined, dump: undefined, payloadKg: PAYLOAD_KG },
-        depotToCenterM: 380,
-        dumpToCenterM: 1500,
+        households: HOUSEHOLDS,
+        communitySideM: HOUSEHOLDS > 0 ? COMMUNITY_SIDE_M : undefined,
+        depotToCenterM: HOUSEHOLDS > 0 ? 600 : 380,
+        dumpToCenterM: DUMP_KM * 1000,
+        planLoad: PLAN_LOAD,
+        intradayChecks: args.checks,
+        urgentPct: URGENT_PCT,
       },
       perSeed,
       summary: {

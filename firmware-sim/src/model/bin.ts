@@ -43,6 +43,14 @@ const WOBBLE = 0.2;
 const BULK_DAILY_CHANCE = 1 / 60;
 const BULK_LITRES = [30, 90] as const;
 
+/** A collection point given by a community layout rather than drawn. */
+export interface PointSpec {
+  site?: BinSite;
+  /** Residential only: a building-door point (240 L bins) rather than a collection point. */
+  building?: boolean;
+  catchmentHouseholds?: number;
+}
+
 const lognormal = (rng: Rng, sigma: number) => Math.exp(rng.normal(0, sigma) - (sigma * sigma) / 2);
 const between = (rng: Rng, [lo, hi]: readonly [number, number]) => rng.uniform(lo, hi);
 
@@ -81,14 +89,17 @@ export class BinModel {
      * 'peak': Nmax, enough for the peak day's volume (K = 1.5-1.8 times more), so emptier bins.
      */
     provisioning: 'average' | 'peak' = 'average',
+    /** Fixes the point's kind and catchment (a laid-out community); drawn when absent. */
+    spec: PointSpec = {},
   ) {
     this.communitySeed = seed;
     this.seed = hashSeed(seed, 'bin', id);
     const p = new Rng(hashSeed(seed, 'bin-point', point));
-    this.site = p.chance(0.7) ? 'residential' : p.chance(0.5) ? 'market' : 'entrance';
+    const drawnSite: BinSite = p.chance(0.7) ? 'residential' : p.chance(0.5) ? 'market' : 'entrance';
+    this.site = spec.site ?? drawnSite;
     // Residential: half are building-door bins (one building, 12-36 households, 240 L bins), half
     // collection points (150-400 households, 660 L or 1100 L containers). ASSUMPTION.
-    const building = this.site === 'residential' && p.chance(0.5);
+    const building = this.site === 'residential' && (spec.building ?? p.chance(0.5));
     if (this.site === 'market') {
       this.catchmentHouseholds = p.int(40, 120);
       this.capacityLitres = 660;
@@ -102,6 +113,7 @@ export class BinModel {
       this.catchmentHouseholds = p.int(150, 400);
       this.capacityLitres = p.chance(0.5) ? 660 : 1100;
     }
+    if (spec.catchmentHouseholds !== undefined) this.catchmentHouseholds = spec.catchmentHouseholds;
     const c = WASTE.cjj27;
     const meanKg =
       this.catchmentHouseholds * WASTE.personsPerHousehold * WASTE.kgPerPersonDay * SITE_FACTOR[this.site];
