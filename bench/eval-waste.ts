@@ -21,7 +21,7 @@ import {
   planRound,
   travelFor,
 } from '../cloud/src/modules/waste-routing/planner.js';
-import { selectBin, selectRound } from '../cloud/src/modules/waste-routing/selection.js';
+import { selectBin, selectRound, withPointMates } from '../cloud/src/modules/waste-routing/selection.js';
 import { WASTE } from '../firmware-sim/src/model/statistics.js';
 import {
   type CommunityGeo,
@@ -45,7 +45,8 @@ const { values: args } = parseArgs({
     checks: { type: 'string', default: '13:00,16:30' },
     'urgent-pct': { type: 'string', default: '90' },
     'dump-km': { type: 'string' },
-    'plan-load': { type: 'string', default: '1' },
+    'plan-load': { type: 'string', default: '0.9' },
+    'point-mates': { type: 'string', default: 'on' },
     iterations: { type: 'string', default: '20000' },
     rounds: { type: 'string', default: '09:30' },
     threshold: { type: 'string', default: '80' },
@@ -63,6 +64,8 @@ const URGENT_PCT = Number(args['urgent-pct']);
 const DUMP_KM = Number(args['dump-km'] ?? (HOUSEHOLDS > 0 ? 3 : 1.5));
 /** Share of the payload a plan may fill (the rest absorbs forecast error: no unplanned dump trip). */
 const PLAN_LOAD = Number(args['plan-load']);
+/** Containers of a point with a due container are offered to the solver too (selection.ts). */
+const POINT_MATES = args['point-mates'] !== 'off';
 const ITER = Number(args.iterations);
 const THRESHOLD = Number(args.threshold);
 const MARGIN_Q = Number(args['margin-q']);
@@ -226,6 +229,7 @@ function runFixed(seed: number) {
 
 function runOptimised(seed: number, marginQ: number) {
   const { bins, exec } = setup(seed);
+  const pointOf = new Map(bins.map((b) => [b.id, b.model.point]));
   warmUp(bins, exec);
   let km = 0;
   let minutes = 0;
@@ -264,7 +268,7 @@ function runOptimised(seed: number, marginQ: number) {
         margins2.push(riseError2);
         return { binId: b.id, model, latest: b.history.at(-1), riseError, riseError2 };
       });
-      const selections = selectRound(states, {
+      const roundSel = selectRound(states, {
         pickupAt,
         nextPickupAt: localTime(d, r.next),
         afterNextPickupAt: localTime(d, afterNext(r)),
@@ -274,6 +278,7 @@ function runOptimised(seed: number, marginQ: number) {
         staleAfterMs: 6 * HOUR,
         minHistoryHours: 72,
       });
+      const selections = POINT_MATES ? withPointMates(roundSel, (id) => pointOf.get(id) ?? id, 3) : roundSel;
       consolidated += selections.filter((s) => s.kind === 'mandatory' && s.reason === 'consolidated').length;
       const req: PlanRequest = {
         stops: selections
@@ -485,6 +490,7 @@ console.log(
         dumpToCenterM: DUMP_KM * 1000,
         planLoad: PLAN_LOAD,
         intradayChecks: args.checks,
+        pointMates: POINT_MATES,
         urgentPct: URGENT_PCT,
       },
       perSeed,

@@ -5,7 +5,7 @@ import {
   learnFillModel,
   riseErrorQuantile,
 } from '../../cloud/src/modules/waste-routing/forecast.js';
-import { selectBin, selectRound } from '../../cloud/src/modules/waste-routing/selection.js';
+import { selectBin, selectRound, withPointMates } from '../../cloud/src/modules/waste-routing/selection.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -141,6 +141,19 @@ describe('fill forecast', () => {
         'none',
         'none',
       ]);
+    });
+
+    it('offers the containers standing with a due one, and only those', () => {
+      // a (due) and b (5 %, none) share point P; c (5 %) stands alone at Q.
+      const sel = selectRound([bin('a', 50, 0.5), bin('b', 5), bin('c', 5)], o);
+      const point: Record<string, string> = { a: 'P', b: 'P', c: 'Q' };
+      const out = withPointMates(sel, (id) => point[id]!, 3);
+      expect(out.map((s) => s.kind)).toEqual(['mandatory', 'optional', 'none']);
+      // b's prize: at least the floor, so a zero-detour stop is taken unless the load forbids it.
+      expect(out[1]!.kind === 'optional' && out[1]!.prizeM).toBeGreaterThanOrEqual(50);
+      // Nothing due at P: nothing changes.
+      const idle = selectRound([bin('b', 5), bin('c', 5)], o);
+      expect(withPointMates(idle, (id) => point[id]!, 3)).toEqual(idle);
     });
   });
 });

@@ -122,3 +122,30 @@ export function selectRound(states: readonly BinState[], o: RoundSelectionOption
       : x,
   );
 }
+
+/**
+ * Containers standing together at one collection point: when a round stops there for one of them,
+ * emptying the others costs no km, only service minutes. Every container of a point with a
+ * mandatory container becomes at least optional with a prize (the solver still leaves it when the
+ * truck's load does not allow it), so the point is not visited again the next day for a mate
+ * that was just below the optional level. `pointOf`: bin id -> collection point id.
+ */
+export function withPointMates(
+  sel: readonly Selection[],
+  pointOf: (binId: string) => string,
+  prizeMetresPerPct: number,
+  minPrizeM = 50,
+): Selection[] {
+  const due = new Set(sel.filter((s) => s.kind === 'mandatory').map((s) => pointOf(s.binId)));
+  return sel.map((s) =>
+    s.kind === 'none' && due.has(pointOf(s.binId))
+      ? {
+          binId: s.binId,
+          kind: 'optional' as const,
+          forecastPct: s.forecastPct,
+          nextRoundPct: s.nextRoundPct,
+          prizeM: Math.max(minPrizeM, prizeMetresPerPct * s.forecastPct),
+        }
+      : s,
+  );
+}
