@@ -1,14 +1,19 @@
 /**
- * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --bins 20 --iterations 20000 --margin-q 0.95]
+ * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --households 2000 --provisioning peak|average
+ *   --checks 13:00,16:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.9 --point-mates on|off
+ *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30]
  *
- * Per seed, simulates a community's bins (firmware-sim's BinModel under a ManualClock, no Modbus)
- * for a warm-up of three weeks collected by the fixed round (the history the forecast learns
- * from), then `days` days several times from the same state, same bins, same trucks, same days:
+ * Per seed, simulates a community's bins (firmware-sim's BinModel under a ManualClock, no Modbus):
+ * by default a street office's community of 2,000 households (waste-community.ts makeCommunity);
+ * `--households 0 --bins 20` is the former scene of 20 containers in one compound. A warm-up of
+ * three weeks collected by the fixed round (the history the forecast learns from), then `days`
+ * days several times from the same state, same bins, same trucks, same days:
  * - fixedDailyRound: every bin every day (what a city does today), one order planned once;
  * - optimised: forecast -> mandatory (with the forecast-error safety margin) / optional ->
- *   multi-trip solver;
+ *   multi-trip solver, plus the intraday checks on live readings (`--checks`);
  * - optimisedNoMargin: the same without the margin (what the margin costs in km, and buys).
- * All are driven through the same executor (real levels, extra dump trips when the truck is full).
+ * All are driven through the same executor (real levels, extra dump trips when the truck is full);
+ * an overflow is counted the same way for all (a bin reaching 100 % before it is emptied).
  * Prints JSON: per seed and the median over seeds.
  */
 import os from 'node:os';
