@@ -1,15 +1,24 @@
 /**
- * npm run eval:waste [-- --days 30 --seed 1 --bins 20 --iterations 20000]
+ * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --households 2000 --provisioning peak|average
+ *   --checks 13:00,16:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.9 --point-mates on|off
+ *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30]
  *
- * Simulates a community's bins (firmware-sim's BinModel under a ManualClock, no Modbus) for a
- * warm-up of three weeks collected by the fixed round (the history the forecast learns from), then
- * `days` days twice from the same state: once with the fixed daily round of all bins, once with the
- * optimised plan (forecast -> mandatory/optional selection -> multi-trip solver). Both are driven
- * through the same executor (real levels, extra dump trips when the truck is full). Prints JSON.
+ * Per seed, simulates a community's bins (firmware-sim's BinModel under a ManualClock, no Modbus):
+ * by default a street office's community of 2,000 households (waste-community.ts makeCommunity);
+ * `--households 0 --bins 20` is the former scene of 20 containers in one compound. A warm-up of
+ * three weeks collected by the fixed round (the history the forecast learns from), then `days`
+ * days several times from the same state, same bins, same trucks, same days:
+ * - fixedDailyRound: every bin every day (what a city does today), one order planned once;
+ * - optimised: forecast -> mandatory (with the forecast-error safety margin) / optional ->
+ *   multi-trip solver, plus the intraday checks on live readings (`--checks`);
+ * - optimisedNoMargin: the same without the margin (what the margin costs in km, and buys).
+ * All are driven through the same executor (real levels, extra dump trips when the truck is full);
+ * an overflow is counted the same way for all (a bin reaching 100 % before it is emptied).
+ * Prints JSON: per seed and the median over seeds.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { learnFillModel } from '../cloud/src/modules/waste-routing/forecast.js';
+import { learnFillModel, riseErrorQuantile } from '../cloud/src/modules/waste-routing/forecast.js';
 import { checkPlan } from '../cloud/src/modules/waste-routing/plan-check.js';
 import {
   type FleetConfig,
@@ -17,8 +26,15 @@ import {
   planRound,
   travelFor,
 } from '../cloud/src/modules/waste-routing/planner.js';
-import { type Selection, selectBin } from '../cloud/src/modules/waste-routing/selection.js';
-import { type CommunityGeo, makeBins, offset, type SimBin } from './support/waste-community.js';
+import { selectBin, selectRound, withPointMates } from '../cloud/src/modules/waste-routing/selection.js';
+import { WASTE } from '../firmware-sim/src/model/statistics.js';
+import {
+  type CommunityGeo,
+  makeBins,
+  makeCommunity,
+  offset,
+  type SimBin,
+} from './support/waste-community.js';
 import { type ExecuteOptions, executeRoute } from './support/waste-execute.js';
 
 const HOUR = 3_600_000;
@@ -28,175 +44,247 @@ const TZ = 8 * HOUR;
 const { values: args } = parseArgs({
   options: {
     days: { type: 'string', default: '30' },
-    seed: { type: 'string', default: '1' },
+    seeds: { type: 'string', default: '1,2,3,4,5' },
+    households: { type: 'string', default: '2000' },
     bins: { type: 'string', default: '20' },
+    checks: { type: 'string', default: '13:00,16:30' },
+    'urgent-pct': { type: 'string', default: '90' },
+    'dump-km': { type: 'string' },
+    'plan-load': { type: 'string', default: '0.9' },
+    'point-mates': { type: 'string', default: 'on' },
     iterations: { type: 'string', default: '20000' },
     rounds: { type: 'string', default: '09:30' },
+    threshold: { type: 'string', default: '80' },
+    'margin-q': { type: 'string', default: '0.95' },
+    provisioning: { type: 'string', default: 'peak' },
   },
 });
 const DAYS = Number(args.days);
-const SEED = Number(args.seed);
+const SEEDS = args.seeds.split(',').map(Number);
+const HOUSEHOLDS = Number(args.households);
+/** Only for --households 0: the former scene, `bins` containers in one compound. */
 const BINS = Number(args.bins);
+const URGENT_PCT = Number(args['urgent-pct']);
+/** Straight-line km from the community's centre to where the trucks unload. */
+const DUMP_KM = Number(args['dump-km'] ?? (HOUSEHOLDS > 0 ? 3 : 1.5));
+/** Share of the payload a plan may fill (the rest absorbs forecast error: no unplanned dump trip). */
+const PLAN_LOAD = Number(args['plan-load']);
+/** Containers of a point with a due container are offered to the solver too (selection.ts). */
+const POINT_MATES = args['point-mates'] !== 'off';
 const ITER = Number(args.iterations);
-const ROUND_MIN = args.rounds.split(',').map((s) => {
-  const [h, m] = s.split(':').map(Number);
-  return h! * 60 + (m ?? 0);
-});
+const THRESHOLD = Number(args.threshold);
+const MARGIN_Q = Number(args['margin-q']);
+const PROVISIONING = args.provisioning === 'peak' ? 'peak' : 'average';
+const minutesOf = (list: string) =>
+  list === 'none'
+    ? []
+    : list.split(',').map((s) => {
+        const [h, m] = s.split(':').map(Number);
+        return h! * 60 + (m ?? 0);
+      });
+const ROUND_MIN = minutesOf(args.rounds);
+/** Intraday checks on live readings (minutes after midnight), between the planned rounds. */
+const CHECK_MIN = minutesOf(args.checks);
 
-// ASSUMPTIONS of the scenario, printed with the results. A compound of 600 m x 400 m (a typical
-// Shanghai residential community), the sanitation team's yard at its edge, the district transfer
-// station 1.5 km away; a small compactor truck; 240 L bins (the sim's model).
+// ASSUMPTIONS of the scenario, printed with the results. Default: a street office's community
+// (社区) of HOUSEHOLDS households in several compounds over 1 km x 1 km (makeCommunity), the
+// sanitation team's yard at its edge (600 m from the centre), the transfer station (a street's
+// compression station) 3 km away. --households 0: the former scene, BINS containers in one
+// 600 m x 400 m compound, yard 380 m and station 1.5 km from its centre. Bins: firmware-sim's
+// containers (240 L at entrances, 660 L and 1100 L at collection points, counted per CJJ 27-2012).
+// Trucks: small bin-lift compactors (4-5 m3 body, ~2 t payload: ASSUMPTION), so a load is
+// 2,000 kg of loose household waste at firmware-sim's 145 kg/m3.
 const center = { lat: 31.2304, lon: 121.4737 };
-const geo: CommunityGeo = { center, depot: offset(center, 350, -150), dump: offset(center, 1200, 900) };
+const geo: CommunityGeo =
+  HOUSEHOLDS > 0
+    ? { center, depot: offset(center, 550, -240), dump: offset(center, 800 * DUMP_KM, 600 * DUMP_KM) }
+    : { center, depot: offset(center, 350, -150), dump: offset(center, 800 * DUMP_KM, 600 * DUMP_KM) };
+const COMMUNITY_SIDE_M = 1000;
+const PAYLOAD_KG = 2000;
 const fleet: FleetConfig = {
   depot: geo.depot,
   dump: geo.dump,
   vehicleIds: ['truck-1', 'truck-2'],
-  capacityLiters: 3000,
+  capacityLiters: Math.round(PAYLOAD_KG / WASTE.kgPerLitre),
   shiftMinutes: 8 * 60,
   speedKmh: 15,
   detourFactor: 1.3,
   serviceMinutes: 2,
   dumpMinutes: 10,
 };
-const BIN_L = 240;
-const THRESHOLD = 80;
+/** What the plans are made with (a truck planned to PLAN_LOAD of its payload). */
+const planFleet: FleetConfig = { ...fleet, capacityLiters: Math.round(fleet.capacityLiters * PLAN_LOAD) };
 const PLAN_AT_MIN = 5 * 60 + 30;
 const WARMUP_DAYS = 21;
-// Monday 2025-03-03 00:00 local (UTC+8).
+// Monday 2025-03-03 00:00 local (UTC+8); the evaluated month (24 March - 22 April) holds Qingming.
 const START = Date.UTC(2025, 2, 3) - TZ;
 
 const localTime = (day: number, minutes: number) => START + day * DAY + minutes * 60_000;
 
-function setup() {
-  const bins = makeBins(SEED, BINS, geo, 600, 400, START);
+function setup(seed: number) {
+  const layout =
+    HOUSEHOLDS > 0 ? makeCommunity(seed, HOUSEHOLDS, geo, COMMUNITY_SIDE_M, START, PROVISIONING) : undefined;
+  const bins = layout?.bins ?? makeBins(seed, BINS, geo, 600, 400, START, PROVISIONING);
   const byId = new Map(bins.map((b) => [b.id, b]));
-  const stops = bins.map((b) => ({ binId: b.id, at: b.at, volumeLiters: BIN_L, forecastPct: 100 }));
+  const stops = bins.map((b) => ({
+    binId: b.id,
+    at: b.at,
+    volumeLiters: b.model.capacityLitres,
+    forecastPct: 100,
+  }));
   const travel = travelFor({ stops, fleet });
   const exec: ExecuteOptions = {
     travel,
     nodeOf: new Map(bins.map((b, i) => [b.id, i + 1])),
     bins: byId,
-    binLiters: BIN_L,
     capacityLiters: fleet.capacityLiters,
     serviceMinutes: fleet.serviceMinutes,
     dumpMinutes: fleet.dumpMinutes,
   };
-  return { bins, stops, exec };
+  return { bins, stops, exec, layout };
 }
 
-/** The fixed round: every bin, one order planned once on mean volumes, driven every day. */
-function fixedSequence(bins: SimBin[], stops: PlanRequest['stops']): string[] {
+/** The fixed round: every bin, each truck's order planned once on mean volumes, driven every day. */
+function fixedSequences(bins: SimBin[], stops: PlanRequest['stops'], seed: number): string[][] {
   const meanFill = (b: SimBin) => Math.min(100, learnFillModel(b.history).dailyRate);
   const plan = planRound({
-    stops: stops.map((s, i) => ({ ...s, volumeLiters: (meanFill(bins[i]!) / 100) * BIN_L })),
-    fleet,
+    stops: stops.map((s, i) => ({ ...s, volumeLiters: (meanFill(bins[i]!) / 100) * s.volumeLiters })),
+    fleet: planFleet,
     startAt: 0,
     maxIterations: ITER,
-    seed: SEED,
+    seed,
   });
-  return plan.trucks.flatMap((t) => t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump'));
+  return plan.trucks.map((t) => t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump'));
 }
 
 interface Totals {
   km: number;
-  hours: number;
+  truckHours: number;
   binsCollected: number;
   overflowEvents: number;
   fullBinHours: number;
   extraDumpTrips: number;
-  trucksDays: number;
-  dailyKm: number[];
+  truckDays: number;
+  /** Waste collected, litres. */
+  litresCollected: number;
+  /** Level the trucks found at collection: 10th, 50th, 90th percentile. */
+  foundPct: [number, number, number];
 }
 
-function totals(bins: SimBin[], km: number[], hours: number, extra: number, truckDays: number): Totals {
+const round = (x: number) => Math.round(x * 100) / 100;
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+function totals(bins: SimBin[], km: number, minutes: number, extra: number, truckDays: number): Totals {
+  const found = bins.flatMap((b) => b.foundPct);
   return {
-    km: round(km.reduce((a, b) => a + b, 0)),
-    hours: round(hours),
+    km: round(km),
+    truckHours: round(minutes / 60),
     binsCollected: bins.reduce((s, b) => s + b.collections, 0),
     overflowEvents: bins.reduce((s, b) => s + b.overflowEvents, 0),
     fullBinHours: round(bins.reduce((s, b) => s + b.fullMinutes, 0) / 60),
     extraDumpTrips: extra,
-    trucksDays: truckDays,
-    dailyKm: km.map(round),
+    truckDays,
+    litresCollected: Math.round(
+      bins.reduce(
+        (s, b) => s + b.foundPct.reduce((a, f) => a + Math.min(100, f), 0) * b.model.capacityLitres,
+        0,
+      ) / 100,
+    ),
+    foundPct: [round(quantile(found, 0.1)), round(quantile(found, 0.5)), round(quantile(found, 0.9))],
   };
 }
-const round = (x: number) => Math.round(x * 100) / 100;
 
 function resetCounters(bins: SimBin[]) {
   for (const b of bins) {
     b.overflowEvents = 0;
     b.fullMinutes = 0;
     b.collections = 0;
+    b.foundPct.length = 0;
   }
 }
 
-/** Warm-up: the fixed round for WARMUP_DAYS, so both runs start from the same state and history. */
-function warmUp(
-  bins: SimBin[],
-  seq: string[] | undefined,
-  exec: ExecuteOptions,
-  stops: PlanRequest['stops'],
-) {
-  const order = seq ?? bins.map((b) => b.id);
+/** Warm-up: every bin daily for WARMUP_DAYS, so all runs start from the same state and history. */
+function warmUp(bins: SimBin[], exec: ExecuteOptions) {
+  const order = bins.map((b) => b.id);
   for (let d = 0; d < WARMUP_DAYS; d++) executeRoute(order, localTime(d, ROUND_MIN[0]!), exec);
   for (const b of bins) b.advance(localTime(WARMUP_DAYS, 0));
   resetCounters(bins);
-  return seq ?? fixedSequence(bins, stops);
 }
 
-function runFixed() {
-  const { bins, stops, exec } = setup();
-  const seq = warmUp(bins, undefined, exec, stops);
-  const km: number[] = [];
+function runFixed(seed: number) {
+  const { bins, stops, exec } = setup(seed);
+  warmUp(bins, exec);
+  const seqs = fixedSequences(bins, stops, seed);
+  let km = 0;
   let minutes = 0;
   let extra = 0;
-  for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++) {
-    const e = executeRoute(seq, localTime(d, ROUND_MIN[0]!), exec);
-    km.push(e.distanceM / 1000);
-    minutes += e.minutes;
-    extra += e.extraDumpTrips;
-  }
+  for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++)
+    for (const seq of seqs) {
+      const e = executeRoute(seq, localTime(d, ROUND_MIN[0]!), exec);
+      km += e.distanceM / 1000;
+      minutes += e.minutes;
+      extra += e.extraDumpTrips;
+    }
   for (const b of bins) b.advance(localTime(WARMUP_DAYS + DAYS, 0));
-  return { result: totals(bins, km, minutes / 60, extra, DAYS), seq };
+  return totals(bins, km, minutes, extra, DAYS * seqs.length);
 }
 
-function runOptimised(fixedSeq: string[]) {
-  const { bins, stops, exec } = setup();
-  warmUp(bins, fixedSeq, exec, stops);
-  const km: number[] = [];
+function runOptimised(seed: number, marginQ: number) {
+  const { bins, exec } = setup(seed);
+  const pointOf = new Map(bins.map((b) => [b.id, b.model.point]));
+  warmUp(bins, exec);
+  let km = 0;
   let minutes = 0;
   let extra = 0;
   let truckDays = 0;
   let infeasible = 0;
   let skippedOptional = 0;
   let optionalTaken = 0;
-  let solveMs = 0;
+  let daysOut = 0;
+  let consolidated = 0;
+  let checksOut = 0;
+  let checkBins = 0;
+  let maxTruckMin = 0;
+  const margins: number[] = [];
+  const margins2: number[] = [];
   const rounds = ROUND_MIN.map((m, i) => ({ m, next: ROUND_MIN[i + 1] ?? ROUND_MIN[0]! + 24 * 60 }));
+  // Minutes after day d's midnight of the round after r's next one.
+  const afterNext = (r: (typeof rounds)[number]) => {
+    const k = rounds.indexOf(r) + 1;
+    return k < rounds.length ? rounds[k]!.next : rounds[0]!.next + 24 * 60;
+  };
   for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++) {
-    let dayKm = 0;
+    let out = false;
+    // Bins on today's planned rounds: a re-plan keeps them (done or pending), checks add others.
+    const planned = new Set<string>();
     for (const r of rounds) {
       const planAt = r === rounds[0] ? localTime(d, PLAN_AT_MIN) : localTime(d, r.m - 60);
       for (const b of bins) b.advance(planAt);
       const pickupAt = localTime(d, r.m);
-      const selections: Selection[] = bins.map((b) =>
-        selectBin(
-          {
-            binId: b.id,
-            model: learnFillModel(b.history.filter((s) => s.ts > planAt - 28 * DAY)),
-            latest: b.history.at(-1),
-          },
-          {
-            pickupAt,
-            nextPickupAt: localTime(d, r.next),
-            thresholdPct: THRESHOLD,
-            optionalMinPct: 50,
-            prizeMetresPerPct: 3,
-            staleAfterMs: 6 * HOUR,
-            minHistoryHours: 72,
-          },
-        ),
-      );
+      const states = bins.map((b) => {
+        const history = b.history.filter((s) => s.ts > planAt - 28 * DAY);
+        const model = learnFillModel(history);
+        const riseError = marginQ > 0 ? riseErrorQuantile(model, history, marginQ) : 0;
+        const riseError2 = marginQ > 0 ? riseErrorQuantile(model, history, marginQ, { days: 2 }) : 0;
+        margins.push(riseError);
+        margins2.push(riseError2);
+        return { binId: b.id, model, latest: b.history.at(-1), riseError, riseError2 };
+      });
+      const roundSel = selectRound(states, {
+        pickupAt,
+        nextPickupAt: localTime(d, r.next),
+        afterNextPickupAt: localTime(d, afterNext(r)),
+        thresholdPct: THRESHOLD,
+        optionalMinPct: 50,
+        prizeMetresPerPct: 3,
+        staleAfterMs: 6 * HOUR,
+        minHistoryHours: 72,
+      });
+      const selections = POINT_MATES ? withPointMates(roundSel, (id) => pointOf.get(id) ?? id, 3) : roundSel;
+      consolidated += selections.filter((s) => s.kind === 'mandatory' && s.reason === 'consolidated').length;
       const req: PlanRequest = {
         stops: selections
           .map((s, i) => ({ s, b: bins[i]! }))
@@ -205,68 +293,226 @@ function runOptimised(fixedSeq: string[]) {
             binId: b.id,
             at: b.at,
             forecastPct: s.forecastPct,
-            volumeLiters: (Math.min(100, s.forecastPct) / 100) * BIN_L,
+            volumeLiters: (Math.min(100, s.forecastPct) / 100) * b.model.capacityLitres,
             ...(s.kind === 'optional' ? { prizeM: s.prizeM } : {}),
           })),
-        fleet,
+        fleet: planFleet,
         startAt: pickupAt,
         maxIterations: ITER,
-        seed: SEED + d,
+        seed: seed + d,
       };
       const plan = planRound(req);
-      solveMs += plan.elapsedMs;
       if (!checkPlan(req, plan, travelFor(req)).feasible) infeasible++;
       skippedOptional += plan.skipped.length;
       optionalTaken += req.stops.filter((s) => s.prizeM !== undefined).length - plan.skipped.length;
       for (const t of plan.trucks) {
         const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');
+        for (const x of seq) planned.add(x);
         const e = executeRoute(seq, pickupAt, exec);
-        dayKm += e.distanceM / 1000;
+        km += e.distanceM / 1000;
+        minutes += e.minutes;
+        maxTruckMin = Math.max(maxTruckMin, e.minutes);
+        extra += e.extraDumpTrips;
+        truckDays++;
+        out = true;
+      }
+    }
+    // Intraday checks on live readings: a bin at URGENT_PCT or more, or forecast (with its
+    // margin) to reach 100 % before the next planned round, is sent a truck now.
+    for (const c of CHECK_MIN) {
+      const checkAt = localTime(d, c);
+      const nextRound = ROUND_MIN.find((m) => m > c);
+      const nextAt = nextRound !== undefined ? localTime(d, nextRound) : localTime(d + 1, ROUND_MIN[0]!);
+      const stops: PlanRequest['stops'][number][] = [];
+      let urgent = 0;
+      for (const b of bins) {
+        if (planned.has(b.id)) continue;
+        b.advance(checkAt);
+        const history = b.history.filter((s) => s.ts > checkAt - 28 * DAY && s.ts <= checkAt);
+        const latest = history.at(-1);
+        if (!latest || checkAt - latest.ts > 2 * HOUR) continue; // no live reading: the morning round decides
+        const model = learnFillModel(history);
+        const riseError = marginQ > 0 ? riseErrorQuantile(model, history, marginQ) : 0;
+        const sel = selectBin(
+          { binId: b.id, model, latest, riseError },
+          {
+            pickupAt: checkAt,
+            nextPickupAt: nextAt,
+            thresholdPct: 100,
+            optionalMinPct: 50,
+            prizeMetresPerPct: 3,
+            staleAfterMs: 2 * HOUR,
+            minHistoryHours: 72,
+          },
+        );
+        const isUrgent =
+          latest.fillPct >= URGENT_PCT || (sel.kind === 'mandatory' && sel.reason === 'forecast');
+        if (isUrgent) urgent++;
+        if (!isUrgent && sel.kind === 'none') continue;
+        stops.push({
+          binId: b.id,
+          at: b.at,
+          forecastPct: sel.forecastPct,
+          volumeLiters: (Math.min(100, sel.forecastPct) / 100) * b.model.capacityLitres,
+          ...(isUrgent ? {} : { prizeM: 3 * sel.forecastPct }),
+        });
+      }
+      if (urgent === 0) continue;
+      checksOut++;
+      const plan = planRound({
+        stops,
+        fleet: planFleet,
+        startAt: checkAt,
+        maxIterations: ITER,
+        seed: seed + d + c,
+      });
+      for (const t of plan.trucks) {
+        const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');
+        checkBins += seq.filter((x) => x !== 'dump').length;
+        for (const x of seq) planned.add(x);
+        const e = executeRoute(seq, checkAt, exec);
+        km += e.distanceM / 1000;
         minutes += e.minutes;
         extra += e.extraDumpTrips;
         truckDays++;
+        out = true;
       }
     }
-    km.push(dayKm);
+    if (out) daysOut++;
   }
   for (const b of bins) b.advance(localTime(WARMUP_DAYS + DAYS, 0));
   return {
-    result: totals(bins, km, minutes / 60, extra, truckDays),
+    ...totals(bins, km, minutes, extra, truckDays),
+    daysWithARound: daysOut,
     infeasiblePlans: infeasible,
     optionalTaken,
     optionalSkipped: skippedOptional,
-    solveMsPerRound: round(solveMs / (DAYS * rounds.length)),
+    consolidatedBins: consolidated,
+    intradayDispatches: checksOut,
+    intradayBins: checkBins,
+    longestTruckMinutes: round(maxTruckMin),
+    meanRiseErrorMargin: round(margins.reduce((a, b) => a + b, 0) / Math.max(1, margins.length)),
+    meanRiseErrorMargin2Days: round(margins2.reduce((a, b) => a + b, 0) / Math.max(1, margins2.length)),
   };
 }
 
-const fixed = runFixed();
-const opt = runOptimised(fixed.seq);
-const saved = 1 - opt.result.km / fixed.result.km;
+/**
+ * The least a day with a round can drive: depot -> one bin -> dump -> depot, for the cheapest bin.
+ * Whenever some bin needs a visit every day, the optimised plan cannot go below DAYS x this.
+ */
+function oneBinRoundKm(exec: ExecuteOptions): number {
+  const { size: N, dist } = exec.travel;
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < N - 1; i++) best = Math.min(best, dist[(N - 1) * N + i]! + dist[i * N]! + dist[N - 1]!);
+  return best / 1000;
+}
+
+/**
+ * Haul floor: km no plan collecting `litres` can avoid, each payload driven from the community to
+ * the station and back (the shortest bin-station legs). Bounds what any selection can save.
+ */
+function haulFloorKm(exec: ExecuteOptions, litres: number): number {
+  const { size: N, dist } = exec.travel;
+  let to = Number.POSITIVE_INFINITY;
+  let from = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < N - 1; i++) {
+    to = Math.min(to, dist[i * N]!);
+    from = Math.min(from, dist[i]!);
+  }
+  return ((litres / exec.capacityLiters) * (to + from)) / 1000;
+}
+
+function communityOf(seed: number) {
+  const { bins, exec, layout } = setup(seed);
+  const count = (l: number) => bins.filter((b) => b.model.capacityLitres === l).length;
+  const daily = bins.map((b) => b.model.meanDailyFillPct);
+  return {
+    containers: { '240': count(240), '660': count(660), '1100': count(1100) },
+    meanDailyFillPct: [round(Math.min(...daily)), round(quantile(daily, 0.5)), round(Math.max(...daily))],
+    litresPerDay: Math.round(bins.reduce((s, b) => s + b.model.meanLitresPerDay, 0)),
+    oneBinRoundKm: round(oneBinRoundKm(exec)),
+    ...(layout
+      ? {
+          households: layout.households,
+          compounds: layout.compounds.length,
+          collectionPoints: layout.points.length,
+          bins: bins.length,
+        }
+      : { bins: bins.length }),
+    exec,
+  };
+}
+
+const perSeed = SEEDS.map((seed) => {
+  const fixed = runFixed(seed);
+  const optimised = runOptimised(seed, MARGIN_Q);
+  const noMargin = runOptimised(seed, 0);
+  const { exec: cexec, ...community } = communityOf(seed);
+  const floor = haulFloorKm(cexec, fixed.litresCollected);
+  const row = {
+    seed,
+    community,
+    fixedDailyRound: fixed,
+    optimised,
+    optimisedNoMargin: noMargin,
+    kmRatio: round(optimised.km / fixed.km),
+    kmSavedPct: round(100 * (1 - optimised.km / fixed.km)),
+    kmSavedPctNoMargin: round(100 * (1 - noMargin.km / fixed.km)),
+    /** Most km a plan with a round every day could save: every round down to one bin. */
+    kmSavedPctCeilingIfRoundEveryDay: round(100 * (1 - (DAYS * community.oneBinRoundKm) / fixed.km)),
+    haulFloorKm: round(floor),
+    /** Most km any plan collecting the fixed round's waste could save (haul floor). */
+    kmSavedPctCeilingHaul: round(100 * (1 - floor / fixed.km)),
+  };
+  console.error(
+    `seed ${seed}: fixed ${fixed.km} km ${fixed.overflowEvents} ovf ${fixed.binsCollected} bins | ` +
+      `optimised ${optimised.km} km ${optimised.overflowEvents} ovf ${optimised.binsCollected} bins (${row.kmSavedPct}%) | ` +
+      `no margin ${noMargin.km} km ${noMargin.overflowEvents} ovf (${row.kmSavedPctNoMargin}%) | ` +
+      `haul-floor ceiling ${row.kmSavedPctCeilingHaul}% | truck-h ${fixed.truckHours} vs ${optimised.truckHours}`,
+  );
+  return row;
+});
+
+const median = (xs: number[]) => round(quantile(xs, 0.5));
+const saved = perSeed.map((r) => r.kmSavedPct);
+const overflows = perSeed.reduce((s, r) => s + r.optimised.overflowEvents, 0);
 console.log(
   JSON.stringify(
     {
       scenario: {
-        seed: SEED,
+        seeds: SEEDS,
         bins: BINS,
         days: DAYS,
         warmupDays: WARMUP_DAYS,
-        binLiters: BIN_L,
         thresholdPct: THRESHOLD,
+        marginQuantile: MARGIN_Q,
+        provisioning: PROVISIONING,
         rounds: args.rounds,
-        fleet: { ...fleet, depot: undefined, dump: undefined },
-        depotToCenterM: 380,
-        dumpToCenterM: 1500,
+        fleet: { ...fleet, depot: undefined, dump: undefined, payloadKg: PAYLOAD_KG },
+        households: HOUSEHOLDS,
+        communitySideM: HOUSEHOLDS > 0 ? COMMUNITY_SIDE_M : undefined,
+        depotToCenterM: HOUSEHOLDS > 0 ? 600 : 380,
+        dumpToCenterM: DUMP_KM * 1000,
+        planLoad: PLAN_LOAD,
+        intradayChecks: args.checks,
+        pointMates: POINT_MATES,
+        urgentPct: URGENT_PCT,
       },
-      fixedDailyRound: fixed.result,
-      optimised: {
-        ...opt.result,
-        infeasiblePlans: opt.infeasiblePlans,
-        optionalTaken: opt.optionalTaken,
-        optionalSkipped: opt.optionalSkipped,
-        solveMsPerRound: opt.solveMsPerRound,
+      perSeed,
+      summary: {
+        kmSavedPct: { median: median(saved), min: Math.min(...saved), max: Math.max(...saved) },
+        kmSavedPctNoMargin: median(perSeed.map((r) => r.kmSavedPctNoMargin)),
+        overflowEvents: {
+          optimised: overflows,
+          optimisedNoMargin: perSeed.reduce((s, r) => s + r.optimisedNoMargin.overflowEvents, 0),
+          fixedDailyRound: perSeed.reduce((s, r) => s + r.fixedDailyRound.overflowEvents, 0),
+        },
       },
-      kmSavedPct: round(saved * 100),
-      goal: { kmSavedPct: 30, overflowEvents: 0, met: saved >= 0.3 && opt.result.overflowEvents === 0 },
+      goal: {
+        kmSavedPct: 30,
+        overflowEvents: 0,
+        met: saved.every((s) => s >= 30) && overflows === 0,
+      },
       machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model },
     },
     null,

@@ -19,7 +19,6 @@ export interface ExecuteOptions {
   /** Index of each bin in the travel matrix (0 = dump, size - 1 = depot). */
   nodeOf: Map<string, number>;
   bins: Map<string, SimBin>;
-  binLiters: number;
   capacityLiters: number;
   serviceMinutes: number;
   dumpMinutes: number;
@@ -54,7 +53,7 @@ export function executeRoute(sequence: readonly string[], start: number, o: Exec
     const node = o.nodeOf.get(step)!;
     // Look ahead at the level on arrival: the crew sees a full truck before driving to the bin.
     const arrive = t + o.travel.time[at * N + node]! * 1000;
-    const volume = (Math.min(100, bin.advance(arrive)) / 100) * o.binLiters;
+    const volume = (Math.min(100, bin.advance(arrive)) / 100) * bin.model.capacityLitres;
     if (load + volume > o.capacityLiters + 1e-9 && load > 0) {
       unload();
       extra++;

@@ -87,7 +87,9 @@ describe('environment and bins', () => {
 
   it('bins fill faster at the market than at an entrance, and faster at weekends', () => {
     const bins = Array.from({ length: 40 }, (_, i) => new BinModel(5, `bin-${i}`, undefined));
-    const perHousehold = (b: BinModel, t: number) => b.ratePerHour(t) / b.catchmentHouseholds;
+    // Litres a catchment household brings to the point: the containers share it, each 1/N.
+    const perHousehold = (b: BinModel, t: number) =>
+      (b.litresPerHour(t) * b.containersAtPoint) / b.catchmentHouseholds;
     const saturday = Date.parse('2024-04-06T08:00:00+08:00');
     const wednesday = Date.parse('2024-04-03T08:00:00+08:00');
     const market = bins.find((b) => b.site === 'market')!;
@@ -96,6 +98,30 @@ describe('environment and bins', () => {
     const resid = bins.filter((b) => b.site === 'residential');
     const avg = (t: number) => resid.reduce((s, b) => s + perHousehold(b, t), 0) / resid.length;
     expect(avg(saturday)).toBeGreaterThan(avg(wednesday));
+  });
+
+  it('containers are sized for their catchment: a daily round finds them part full, rarely full', () => {
+    // CJJ 27-2012 appendix A sizing: a city's daily round (the practice the model must reproduce)
+    // finds containers typically 30-70 % full and almost never overflowing.
+    const bins = Array.from({ length: 120 }, (_, i) => new BinModel(7, `bin-${i}`, 9.5));
+    expect(new Set(bins.map((b) => b.capacityLitres))).toEqual(new Set([240, 660, 1100]));
+    expect(bins.filter((b) => b.site === 'entrance').every((b) => b.capacityLitres === 240)).toBe(true);
+    const found: number[] = [];
+    for (const b of bins)
+      for (let d = 1; d <= 42; d++) found.push(b.fillAt(START + d * DAY + 9.5 * HOUR - 60_000));
+    found.sort((a, b) => a - b);
+    const q = (p: number) => found[Math.floor(p * (found.length - 1))]!;
+    expect(q(0.5)).toBeGreaterThan(30);
+    expect(q(0.5)).toBeLessThan(60);
+    expect(q(0.1)).toBeGreaterThan(15);
+    expect(q(0.9)).toBeLessThan(75);
+    expect(found.filter((f) => f >= 99.9).length / found.length).toBeLessThan(0.005);
+    // Public holidays (Qingming, 4-6 April 2024) look like weekends at residential bins.
+    const resid = bins.filter((b) => b.site === 'residential');
+    const day = (t: number) => resid.reduce((s, b) => s + b.litresPerHour(t), 0);
+    expect(day(Date.parse('2024-04-05T08:00:00+08:00'))).toBeGreaterThan(
+      day(Date.parse('2024-04-10T08:00:00+08:00')),
+    );
   });
 
   it('a bin fills over a day and empties at collection', () => {

@@ -5,7 +5,8 @@ import { valueNoise } from '../model/random.js';
 import { type Behaviour, batteryPct } from './behaviour.js';
 import type { SimDevice } from './sim-device.js';
 
-const DEPTH_MM = 1000; // sensor in the lid to the bottom of an empty 240 L bin (ASSUMPTION)
+/** Sensor in the lid to the bottom of the empty container, by volume (ASSUMPTION from EN 840 heights). */
+const DEPTH_MM: Record<number, number> = { 240: 1000, 660: 1050, 1100: 1150 };
 
 /** A waste-bin fill sensor (linli-bin-500), battery powered. */
 export class BinSensorBehaviour implements Behaviour {
@@ -25,7 +26,8 @@ export class BinSensorBehaviour implements Behaviour {
     // In the sun a closed bin runs a couple of degrees above the air (ASSUMPTION).
     const temp = outdoorTempC(now, day.dayOfYear) + 2 + valueNoise(this.noiseSeed, now, 30 * 60_000);
     device.set('fill_pct', Math.round(fill * 10) / 10);
-    device.set('distance_mm', Math.round(DEPTH_MM * (1 - fill / 100) + 50));
+    const depth = DEPTH_MM[this.bin.capacityLitres] ?? 1000;
+    device.set('distance_mm', Math.round(depth * (1 - fill / 100) + 50));
     device.set('temperature_c', Math.round(temp * 10) / 10);
     device.set('tilt_deg', Math.round(1.5 * valueNoise(this.noiseSeed + 1, now, 6 * 3_600_000) * 10) / 10);
     device.set('tilted', false);

@@ -66,10 +66,36 @@ export const MONTHLY_MEAN_TEMP_C = [4.8, 6.6, 10.0, 15.5, 20.8, 24.5, 28.7, 28.5
 export const AIR = { pm25AnnualMean: 28, noiseDayDb: 52, noiseNightDb: 42, co2BackgroundPpm: 420 };
 
 /**
- * Municipal solid waste: roughly 1 kg per urban resident per day is collected in Chinese cities
- * (MOHURD Urban Construction Statistical Yearbook, 2020s, ~250 Mt a year). ASSUMPTIONS: 0.8 kg of
- * it is household waste, loose in a bin at ~0.2 kg/L; 2.6 people per household (7th census,
- * 2020: 2.62); a 240 L wheelie bin. Drop-off peaks follow the fixed times Shanghai's 2019 household
- * waste regulation made common (about 07:00-09:00 and 18:00-20:00).
+ * Household waste and the containers that hold it (the bin model, firmware-sim/src/model/bin.ts).
+ * - Generation at source: 0.73 kg/person/day, the mean of Chinese door-to-door (bag) surveys
+ *   2000-2017 (review "中国城乡生活垃圾物理特性", 2019). It leaves out street sweeping, shops and
+ *   offices, which is why the waste *collected* per urban resident is higher: ~1.0-1.2 kg/person/day
+ *   (MOHURD Urban-Rural Construction Statistical Yearbook: ~2.4e8 t a year collected in cities for
+ *   ~5.6e8 urban-district residents, early 2020s). Shops and passers-by enter as site factors.
+ * - Loose density in the bin: 145 kg/m3, the one-year mean of sorted household waste in Ningbo's
+ *   main districts (Chen et al., 环境科学学报 38(3):1064-1070, 2018), inside the 100-200 kg/m3
+ *   usually quoted for uncompacted household waste (mixed waste after transport is denser: ~325).
+ * - 2.62 people per household (7th census, 2020).
+ * - Containers: 240 L wheelie bins at buildings and entrances, 660 L and 1100 L containers at
+ *   the community's collection points (the usual EN 840 sizes, common in Chinese communities).
+ * - How many containers a catchment gets: CJJ 27-2012 (环境卫生设施设置标准) appendix A,
+ *   Q = A1 A2 R C (kg/day), Vave = Q / (D A3), N = Vave A4 / (E B), with A1 1.1-1.5 (day-to-day
+ *   unevenness), A2 1.02-1.05 (resident population variation), A3 0.7-0.9 (density variation),
+ *   B 0.75-0.9 (container fill coefficient), A4 the collection interval in days (1: daily), E the
+ *   container volume; the peak day is K = 1.5-1.8 times the average volume.
+ * Drop-off peaks follow the fixed times Shanghai's 2019 household waste regulation made common
+ * (about 07:00-09:00 and 18:00-20:00).
  */
-export const WASTE = { kgPerPersonDay: 0.8, kgPerLitre: 0.2, personsPerHousehold: 2.62, binLitres: 240 };
+export const WASTE = {
+  kgPerPersonDay: 0.73,
+  kgPerLitre: 0.145,
+  personsPerHousehold: 2.62,
+  containerLitres: [240, 660, 1100] as const,
+  cjj27: {
+    unevenness: [1.1, 1.5],
+    populationVariation: [1.02, 1.05],
+    densityVariation: [0.7, 0.9],
+    fillCoefficient: [0.75, 0.9],
+    peakDay: [1.5, 1.8],
+  },
+} as const;

@@ -129,3 +129,73 @@ export function expectedRise(model: FillModel, from: number, to: number): number
 export function forecastFill(model: FillModel, fillPct: number, since: number, at: number): number {
   return fillPct + expectedRise(model, since, at);
 }
+
+export interface ErrorOptions {
+  /** Length of the windows compared (default 20 h: fits between two daily collections). */
+  windowMs?: number;
+  emptyDropPct?: number;
+  /** Windows whose forecast rise is below this say little about the relative error. */
+  minRisePct?: number;
+  /**
+   * Horizon in days (default 1): the error of a k-day forecast is taken as the mean error of k
+   * windows a day apart, each weighted by its forecast rise, so the correlation between days
+   * (drift, a busy week) is measured rather than assumed.
+   */
+  days?: number;
+}
+
+/**
+ * The model's relative forecast error on its own history, as a quantile: over every window of
+ * `windowMs` between hourly readings with no emptying and no full reading inside, the observed
+ * rise over the forecast rise, minus 1. Selection scales a forecast rise by (1 + this) as its
+ * safety margin, so a bin whose waste varies more from day to day is collected earlier. The error
+ * is relative because the day's volume varies multiplicatively (a busier day is busier all day);
+ * in-sample, so it is a little optimistic: pick the quantile with that in mind. 0 with fewer than
+ * ten windows (too little history to tell). Daily collections leave no window longer than a day,
+ * hence `days` (see ErrorOptions).
+ */
+export function riseErrorQuantile(
+  model: FillModel,
+  samples: readonly FillSample[],
+  quantile: number,
+  opts: ErrorOptions = {},
+): number {
+  const windowMs = opts.windowMs ?? 20 * HOUR;
+  const emptyDrop = opts.emptyDropPct ?? 10;
+  const minRise = opts.minRisePct ?? 2;
+  const s = [...samples].sort((a, b) => a.ts - b.ts);
+  const days = Math.max(1, Math.round(opts.days ?? 1));
+  const windows = new Map<number, { rise: number; expected: number }>();
+  let j = 0;
+  for (let i = 0; i < s.length; i++) {
+    const a = s[i]!;
+    while (j < s.length && s[j]!.ts < a.ts + windowMs) j++;
+    if (j >= s.length) break;
+    const b = s[j]!;
+    if (b.ts - (a.ts + windowMs) > HOUR) continue;
+    let clean = true;
+    for (let k = i + 1; k <= j && clean; k++)
+      clean = s[k]!.fillPct - s[k - 1]!.fillPct >= -emptyDrop && s[k]!.fillPct < 99.5;
+    if (!clean) continue;
+    const expected = expectedRise(model, a.ts, b.ts);
+    if (expected < minRise) continue;
+    windows.set(a.ts, { rise: b.fillPct - a.fillPct, expected });
+  }
+  const errors: number[] = [];
+  for (const [ts, w] of windows) {
+    let rise = w.rise;
+    let expected = w.expected;
+    for (let k = 1; k < days && expected > 0; k++) {
+      const next = windows.get(ts + k * 24 * HOUR);
+      if (!next) expected = 0;
+      else {
+        rise += next.rise;
+        expected += next.expected;
+      }
+    }
+    if (expected > 0) errors.push(rise / expected - 1);
+  }
+  if (errors.length < 10) return 0;
+  errors.sort((x, y) => x - y);
+  return Math.max(0, errors[Math.min(errors.length - 1, Math.floor(quantile * errors.length))]!);
+}

@@ -1,18 +1,28 @@
 /**
  * Which bins a round must, may, or need not visit (pure).
  *
- * Mandatory: the forecast says the bin reaches the threshold before the round after this one
+ * Mandatory: the forecast (with its margin) says the bin reaches the threshold before the round after this one
  * (skipping it today would let it fill up before the truck is back), or its level is unknown
  * (no history or no recent reading: a dead sensor must not hide a full bin).
  * Optional: at least `optionalMinPct` full at pickup; it carries a prize (a skip penalty in
  * metres) so the solver takes it only when the detour is cheaper than the prize.
+ *
+ * Safety margin: the mandatory test scales the forecast rise by (1 + `riseError`), the bin's own
+ * forecast error quantile (forecast.ts riseErrorQuantile), so a bin whose waste varies more from
+ * day to day is taken earlier. `forecastPct` (volumes, prizes) stays the point forecast.
  */
-import { type FillModel, forecastFill } from './forecast.js';
+import { expectedRise, type FillModel, forecastFill } from './forecast.js';
+
+const HOUR = 3_600_000;
 
 export interface BinState {
   binId: string;
   model: FillModel | undefined;
   latest: { ts: number; fillPct: number } | undefined;
+  /** Relative forecast error allowed for (e.g. its 95th percentile); 0 or absent: none. */
+  riseError?: number;
+  /** The same over two days (forecast.ts riseErrorQuantile with days: 2), for horizons > 30 h. */
+  riseError2?: number;
 }
 
 export interface SelectionOptions {
@@ -33,7 +43,8 @@ export type Selection =
   | {
       binId: string;
       kind: 'mandatory';
-      reason: 'forecast' | 'no_data';
+      /** consolidated: taken today so that the next round need not go out (selectRound). */
+      reason: 'forecast' | 'no_data' | 'consolidated';
       forecastPct: number;
       nextRoundPct: number;
     }
@@ -48,11 +59,93 @@ export function selectBin(state: BinState, o: SelectionOptions): Selection {
   }
   const forecastPct = forecastFill(model, latest.fillPct, latest.ts, o.pickupAt);
   const nextRoundPct = forecastFill(model, latest.fillPct, latest.ts, o.nextPickupAt);
-  if (nextRoundPct >= o.thresholdPct || forecastPct >= o.thresholdPct) {
+  const safe = (at: number) => {
+    const err = at - latest.ts > 30 * HOUR ? (state.riseError2 ?? state.riseError) : state.riseError;
+    return latest.fillPct + expectedRise(model, latest.ts, at) * (1 + Math.max(0, err ?? 0));
+  };
+  if (safe(o.nextPickupAt) >= o.thresholdPct || safe(o.pickupAt) >= o.thresholdPct) {
     return { binId, kind: 'mandatory', reason: 'forecast', forecastPct, nextRoundPct };
   }
   if (forecastPct >= o.optionalMinPct) {
     return { binId, kind: 'optional', forecastPct, nextRoundPct, prizeM: o.prizeMetresPerPct * forecastPct };
   }
   return { binId, kind: 'none', forecastPct, nextRoundPct };
+}
+
+export interface RoundSelectionOptions extends SelectionOptions {
+  /** The round after the next one (ms). */
+  afterNextPickupAt: number;
+}
+
+/**
+ * Selection for a whole round, with two day-level rules on top of selectBin:
+ * - No mandatory bin: no round (optional bins wait; a truck that need not go out saves its
+ *   depot -> compound -> dump -> depot km, the bulk of a round in a compound).
+ * - Consolidation: when a round goes out and no bin will need the next round regardless (a bin
+ *   that reaches the threshold within two rounds even when emptied today, or one without data),
+ *   every bin that would force the next round is taken today, so the next round need not go out.
+ *   When some bin needs the next round anyway, the others keep their optional prizes.
+ */
+export function selectRound(states: readonly BinState[], o: RoundSelectionOptions): Selection[] {
+  const sel = states.map((s) => selectBin(s, o));
+  if (!sel.some((s) => s.kind === 'mandatory'))
+    return sel.map((s) => (s.kind === 'optional' ? { ...s, kind: 'none' as const } : s));
+  // Tomorrow's decision, predicted with tomorrow's rule: the level at tomorrow's planning time
+  // (as long before its round as today's is) by the point forecast, then tomorrow's mandatory test
+  // with its margin. Safety does not rest on this prediction: tomorrow decides again on fresh data.
+  const after = { ...o, pickupAt: o.nextPickupAt, nextPickupAt: o.afterNextPickupAt };
+  const tomorrow = (s: BinState, from: { ts: number; fillPct: number }) => {
+    if (!s.model) return true;
+    const planAt = Math.max(from.ts, o.nextPickupAt - (o.pickupAt - (s.latest?.ts ?? o.pickupAt)));
+    const fillPct = from.fillPct + expectedRise(s.model, from.ts, planAt);
+    return selectBin({ ...s, latest: { ts: planAt, fillPct } }, after).kind === 'mandatory';
+  };
+  // Taken today if we consolidate: today's mandatory bins and those that would force the next round.
+  const forcesNext = states.map((s, i) => sel[i]!.kind !== 'mandatory' && tomorrow(s, s.latest!));
+  const needsNextAnyway = states.some((s, i) => {
+    const x = sel[i]!;
+    if (x.kind === 'mandatory' && x.reason === 'no_data') return true;
+    if (x.kind !== 'mandatory' && !forcesNext[i]) return false;
+    // Emptied today: would tomorrow still find it mandatory?
+    return tomorrow(s, { ts: o.pickupAt, fillPct: 0 });
+  });
+  if (needsNextAnyway) return sel;
+  return sel.map((x, i) =>
+    forcesNext[i]
+      ? {
+          binId: x.binId,
+          kind: 'mandatory' as const,
+          reason: 'consolidated' as const,
+          forecastPct: x.forecastPct,
+          nextRoundPct: x.nextRoundPct,
+        }
+      : x,
+  );
+}
+
+/**
+ * Containers standing together at one collection point: when a round stops there for one of them,
+ * emptying the others costs no km, only service minutes. Every container of a point with a
+ * mandatory container becomes at least optional with a prize (the solver still leaves it when the
+ * truck's load does not allow it), so the point is not visited again the next day for a mate
+ * that was just below the optional level. `pointOf`: bin id -> collection point id.
+ */
+export function withPointMates(
+  sel: readonly Selection[],
+  pointOf: (binId: string) => string,
+  prizeMetresPerPct: number,
+  minPrizeM = 50,
+): Selection[] {
+  const due = new Set(sel.filter((s) => s.kind === 'mandatory').map((s) => pointOf(s.binId)));
+  return sel.map((s) =>
+    s.kind === 'none' && due.has(pointOf(s.binId))
+      ? {
+          binId: s.binId,
+          kind: 'optional' as const,
+          forecastPct: s.forecastPct,
+          nextRoundPct: s.nextRoundPct,
+          prizeM: Math.max(minPrizeM, prizeMetresPerPct * s.forecastPct),
+        }
+      : s,
+  );
 }

@@ -16,6 +16,11 @@ export interface WasteRoutingConfig {
   thresholdPct: number;
   optionalMinPct: number;
   prizeMetresPerPct: number;
+  /**
+   * Safety margin: quantile of each bin's relative forecast error (forecast.ts riseErrorQuantile)
+   * added to its forecast rise when deciding what is mandatory; 0 turns it off.
+   */
+  marginQuantile: number;
   /** Fill history the forecast learns from. */
   historyDays: number;
   /** Bin volume when the registry gives none (the sim's 240 L wheelie bin). */
@@ -44,6 +49,7 @@ export const DEFAULT_WASTE_CONFIG: WasteRoutingConfig = {
   thresholdPct: 80,
   optionalMinPct: 50,
   prizeMetresPerPct: 3,
+  marginQuantile: 0.95,
   historyDays: 28,
   defaultBinLiters: 240,
   fireTempC: 60,

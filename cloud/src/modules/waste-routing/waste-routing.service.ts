@@ -9,7 +9,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { RelationalStore } from '../../ports/relational-store.js';
 import type { TimeseriesStore } from '../../ports/timeseries-store.js';
 import type { Bin } from '../registry/registry.model.js';
-import { type FillSample, learnFillModel } from './forecast.js';
+import { type FillSample, learnFillModel, riseErrorQuantile } from './forecast.js';
 import type { GeoPoint } from './geo.js';
 import { localDate, localInstant } from './local-time.js';
 import {
@@ -20,7 +20,7 @@ import {
   type StopInput,
   travelFor,
 } from './planner.js';
-import { selectBin } from './selection.js';
+import { type BinState, selectRound } from './selection.js';
 import { type UrgentBinAlerts, urgentConditions } from './urgent-alerts.js';
 import type { WasteRoutingConfig } from './waste-routing.config.js';
 import type {
@@ -116,29 +116,39 @@ export class WasteRoutingService {
     const cfg = this.config;
     const withDevice = bins.filter((b) => b.deviceId !== null).map((b) => b.deviceId!);
     const latest = new Map((await this.timeseries.latest(withDevice)).map((r) => [r.device, r]));
-    const stops: StopInput[] = [];
-    const baseline: StopInput[] = [];
+    const states: BinState[] = [];
     for (const bin of bins) {
       const history = bin.deviceId ? await this.history(bin.deviceId, now) : [];
       const reading = bin.deviceId ? latest.get(bin.deviceId) : undefined;
       const fill = reading?.values.fill_pct;
-      const sel = selectBin(
-        {
-          binId: bin.id,
-          model:
-            history.length > 0 ? learnFillModel(history, { utcOffsetHours: cfg.utcOffsetHours }) : undefined,
-          latest: reading && typeof fill === 'number' ? { ts: reading.ts, fillPct: fill } : undefined,
-        },
-        {
-          pickupAt,
-          nextPickupAt: pickupAt + DAY,
-          thresholdPct: cfg.thresholdPct,
-          optionalMinPct: cfg.optionalMinPct,
-          prizeMetresPerPct: cfg.prizeMetresPerPct,
-          staleAfterMs: 6 * HOUR,
-          minHistoryHours: 72,
-        },
-      );
+      const model =
+        history.length > 0 ? learnFillModel(history, { utcOffsetHours: cfg.utcOffsetHours }) : undefined;
+      states.push({
+        binId: bin.id,
+        model,
+        latest: reading && typeof fill === 'number' ? { ts: reading.ts, fillPct: fill } : undefined,
+        ...(model && cfg.marginQuantile > 0
+          ? {
+              riseError: riseErrorQuantile(model, history, cfg.marginQuantile),
+              riseError2: riseErrorQuantile(model, history, cfg.marginQuantile, { days: 2 }),
+            }
+          : {}),
+      });
+    }
+    const selections = selectRound(states, {
+      pickupAt,
+      nextPickupAt: pickupAt + DAY,
+      afterNextPickupAt: pickupAt + 2 * DAY,
+      thresholdPct: cfg.thresholdPct,
+      optionalMinPct: cfg.optionalMinPct,
+      prizeMetresPerPct: cfg.prizeMetresPerPct,
+      staleAfterMs: 6 * HOUR,
+      minHistoryHours: 72,
+    });
+    const stops: StopInput[] = [];
+    const baseline: StopInput[] = [];
+    bins.forEach((bin, i) => {
+      const sel = selections[i]!;
       const liters = bin.capacityLiters ?? cfg.defaultBinLiters;
       const stop: StopInput = {
         binId: bin.id,
@@ -149,7 +159,7 @@ export class WasteRoutingService {
       baseline.push(stop);
       if (sel.kind === 'mandatory') stops.push(stop);
       else if (sel.kind === 'optional') stops.push({ ...stop, prizeM: sel.prizeM });
-    }
+    });
     return { stops, baseline };
   }
 
