@@ -171,6 +171,41 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
     for (const s of pending) expect(s.expectedAt).toBeGreaterThan(h.clock.now());
   });
 
+  it('an intraday check re-plans only when a bin off the round is about to overflow', async () => {
+    h.clock.t = PLAN_AT + 7.5 * HOUR; // 13:00 local
+    const check = wasteRoutingJobs(service).find((j) => j.name === 'waste-routing.intraday-13:00')!;
+    expect(check.schedule).toBe('0 13 * * *');
+    const before = await service.round('2025-03-03');
+    const slow = binId.get('slow-1')!;
+    expect(binStops(before).map((s) => s.binId)).not.toContain(slow);
+    // slow-1's last reading is from 05:00: too old to act on; nothing else is off the round.
+    expect(await check.run(h.clock.now())).toEqual({ date: '2025-03-03', urgent: [], replanned: false });
+    expect((await service.round('2025-03-03')).plannedAt).toBe(before.plannedAt);
+
+    // Someone fills slow-1 at lunchtime: its live reading says 93 %.
+    await ts.write([
+      {
+        gatewayId: 'gw-1',
+        device: 'dev-slow-1',
+        ts: h.clock.now() - 5 * 60_000,
+        seq: 100_000,
+        quality: 'good',
+        values: { fill_pct: 93, temperature_c: 18, tilt_deg: 1, tilted: false, fire_alarm: false },
+      },
+    ]);
+    expect(await check.run(h.clock.now())).toEqual({ date: '2025-03-03', urgent: [slow], replanned: true });
+    const after = await service.round('2025-03-03');
+    expect(after.plannedAt).toBe(h.clock.now());
+    const stops = binStops(after);
+    expect(stops.find((s) => s.binId === slow)).toMatchObject({ status: 'pending' });
+    // What the crew reported this morning stays as reported.
+    const reported = binStops(before).filter((s) => s.status !== 'pending');
+    expect(reported.length).toBe(2);
+    for (const r of reported) expect(stops.find((s) => s.id === r.id)).toMatchObject({ status: r.status });
+    // Once it is on the round, the next check leaves the round alone.
+    expect((await check.run(h.clock.now())) as { replanned: boolean }).toMatchObject({ replanned: false });
+  });
+
   it('exports GeoJSON, refuses other roles, and gives managers the day figures', async () => {
     const round = (await api('GET', '/api/waste/routes', crew)).json() as RoundView;
     const vehicle = round.trucks[0]!.vehicleId;

@@ -14,6 +14,12 @@ export interface WasteRoutingConfig {
   timezone: string;
   utcOffsetHours: number;
   thresholdPct: number;
+  /**
+   * Local times (HH:MM) of the intraday checks on live readings (service.checkIntraday): a bin
+   * off today's round at `urgentPct` or forecast to overflow before the next round gets a re-plan.
+   */
+  intradayChecks: string[];
+  urgentPct: number;
   optionalMinPct: number;
   prizeMetresPerPct: number;
   /**
@@ -47,6 +53,8 @@ export const DEFAULT_WASTE_CONFIG: WasteRoutingConfig = {
   timezone: 'Asia/Shanghai',
   utcOffsetHours: 8,
   thresholdPct: 80,
+  intradayChecks: ['13:00', '16:30'],
+  urgentPct: 90,
   optionalMinPct: 50,
   prizeMetresPerPct: 3,
   marginQuantile: 0.95,

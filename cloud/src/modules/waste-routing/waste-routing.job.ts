@@ -1,6 +1,7 @@
 /**
  * Scheduled work of the module, as plain job records (name, cron expression, handler) for the
- * cloud's node-cron scheduler: the morning plan, and a frequent check for burning or fallen bins.
+ * cloud's node-cron scheduler: the morning plan, intraday checks on live fill levels, and a
+ * frequent check for burning or fallen bins.
  * Handlers call the service and nothing else.
  */
 import type { WasteRoutingService } from './waste-routing.service.js';
@@ -13,7 +14,16 @@ export interface WasteJob {
 }
 
 export function wasteRoutingJobs(service: WasteRoutingService): WasteJob[] {
-  const { cron, timezone } = service.config;
+  const { cron, timezone, intradayChecks } = service.config;
+  const intraday = intradayChecks.map((hhmm): WasteJob => {
+    const [hours, minutes] = hhmm.split(':').map(Number);
+    return {
+      name: `waste-routing.intraday-${hhmm}`,
+      schedule: `${minutes} ${hours} * * *`,
+      timezone,
+      run: () => service.checkIntraday(),
+    };
+  });
   return [
     {
       name: 'waste-routing.plan',
@@ -30,5 +40,6 @@ export function wasteRoutingJobs(service: WasteRoutingService): WasteJob[] {
       timezone,
       run: () => service.checkUrgent(),
     },
+    ...intraday,
   ];
 }

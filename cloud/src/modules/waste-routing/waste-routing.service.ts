@@ -20,7 +20,7 @@ import {
   type StopInput,
   travelFor,
 } from './planner.js';
-import { type BinState, selectRound } from './selection.js';
+import { type BinState, selectBin, selectRound } from './selection.js';
 import { type UrgentBinAlerts, urgentConditions } from './urgent-alerts.js';
 import type { WasteRoutingConfig } from './waste-routing.config.js';
 import type {
@@ -136,7 +136,8 @@ export class WasteRoutingService {
       });
     }
     const selections = selectRound(states, {
-      pickupAt,
+      // A re-plan after the round time forecasts to now: the truck cannot be there earlier.
+      pickupAt: Math.max(pickupAt, now),
       nextPickupAt: pickupAt + DAY,
       afterNextPickupAt: pickupAt + 2 * DAY,
       thresholdPct: cfg.thresholdPct,
@@ -161,6 +162,57 @@ export class WasteRoutingService {
       else if (sel.kind === 'optional') stops.push({ ...stop, prizeM: sel.prizeM });
     });
     return { stops, baseline };
+  }
+
+  /**
+   * Intraday check on live readings, between rounds: a sensor bin that is not on today's round and
+   * is at `urgentPct` or more, or is forecast (with its margin) to overflow before the next round,
+   * gets today's round re-planned from now (stops already reported are kept, see plan()).
+   * Nothing urgent: nothing changes, so drivers' routes are not reshuffled for no reason. A bin
+   * without a recent reading is left to the morning plan, which treats it as mandatory.
+   */
+  async checkIntraday(): Promise<{ date: string; urgent: string[]; replanned: boolean }> {
+    const cfg = this.config;
+    const now = this.clock.now();
+    const date = this.today();
+    const roundAt = localInstant(date, cfg.roundTime, cfg.utcOffsetHours);
+    const nextRoundAt = now < roundAt ? roundAt : roundAt + DAY;
+    const existing = await this.repo.roundByDate(date);
+    const onRound = new Set(existing ? (await this.repo.stops(existing.id)).map((s) => s.bin_id) : []);
+    const watched = (await this.bins.listBins()).filter((b) => b.deviceId !== null && !onRound.has(b.id));
+    const latest = new Map(
+      (await this.timeseries.latest(watched.map((b) => b.deviceId!))).map((r) => [r.device, r]),
+    );
+    const urgent: string[] = [];
+    for (const bin of watched) {
+      const reading = latest.get(bin.deviceId!);
+      const fillPct = reading?.values.fill_pct;
+      if (!reading || typeof fillPct !== 'number' || now - reading.ts > 2 * HOUR) continue;
+      if (fillPct >= cfg.urgentPct) {
+        urgent.push(bin.id);
+        continue;
+      }
+      const history = await this.history(bin.deviceId!, now);
+      if (history.length === 0) continue;
+      const model = learnFillModel(history, { utcOffsetHours: cfg.utcOffsetHours });
+      const riseError = cfg.marginQuantile > 0 ? riseErrorQuantile(model, history, cfg.marginQuantile) : 0;
+      const sel = selectBin(
+        { binId: bin.id, model, latest: { ts: reading.ts, fillPct }, riseError },
+        {
+          pickupAt: now,
+          nextPickupAt: nextRoundAt,
+          thresholdPct: 100,
+          optionalMinPct: 101, // only the mandatory test matters here
+          prizeMetresPerPct: 0,
+          staleAfterMs: 2 * HOUR,
+          minHistoryHours: 72,
+        },
+      );
+      if (sel.kind === 'mandatory' && sel.reason === 'forecast') urgent.push(bin.id);
+    }
+    if (urgent.length === 0) return { date, urgent, replanned: false };
+    await this.plan({ date });
+    return { date, urgent, replanned: true };
   }
 
   /** Hourly fill levels (last reading of each hour) over the learning window. */
