@@ -2,6 +2,7 @@
  * CVRP benchmark for the waste-routing solver (issue 7).
  *
  *   npx tsx bench/routes.ts --time 5 [--set X] [--filter A-n] [--seed 1] [--clock cpu|wall]
+ *                           [--params '{"endTemp":0.02}']
  *
  * Solves every CVRPLIB instance in bench/data/cvrp (Augerat A/P with exactly k routes, Uchoa X with
  * an unlimited fleet) on one core with the given time limit, checks each solution independently,
@@ -19,6 +20,7 @@ import {
   checkSolution,
   clarkeWright,
   parseVrpInstance,
+  type SolverParams,
   solve,
 } from '../cloud/src/modules/waste-routing/solver/index.js';
 
@@ -34,6 +36,8 @@ const filter = arg('filter');
 const seed = Number(arg('seed') ?? 1);
 const sets = arg('set')?.toUpperCase().split(',');
 const clockKind = arg('clock') ?? 'cpu';
+/** Solver parameter overrides (tuning runs); printed in the output so a result names its settings. */
+const params = JSON.parse(arg('params') ?? '{}') as Partial<SolverParams>;
 if (!(timeLimitSec > 0)) throw new Error('--time must be a positive number of seconds');
 if (clockKind !== 'cpu' && clockKind !== 'wall') throw new Error('--clock must be cpu or wall');
 /** User + system CPU time of this process in ms; the solver runs alone in it, so that is its time. */
@@ -105,6 +109,7 @@ for (const name of names) {
   const res = solve(inst, {
     timeLimitMs: timeLimitSec * 1000,
     seed,
+    params,
     ...(clockKind === 'cpu' ? { clock: cpuMs } : {}),
   });
   const cpuSec = (cpuMs() - c0) / 1000;
@@ -152,6 +157,7 @@ const out = {
   timeLimitSec,
   clock: clockKind,
   seed,
+  params,
   loadavg: { before: loadBefore.map((x) => round(x, 2)), after: os.loadavg().map((x) => round(x, 2)) },
   instances: rows,
   summary: {
