@@ -18,11 +18,7 @@ import { Penalty, Solution } from './solution.js';
 export interface SolverParams extends RuinParams {
   /** Granular neighbourhood size of the local search. */
   granularK: number;
-  /**
-   * Initial temperature, as a fraction of the average edge length. 0.5 rather than 0.3: on X at
-   * 5 s CPU, mean gap 0.270% over seeds 1-4 (0.305/0.240/0.246/0.290) vs 0.302% over seeds 1-5
-   * (0.255/0.229/0.283/0.412/0.331); 0.8 was worse. A/P seed 1 unchanged (0.000%/0.007%).
-   */
+  /** Initial temperature, as a fraction of the average edge length. */
   startTemp: number;
   /** Final temperature, as a fraction of the average edge length. */
   endTemp: number;
@@ -41,7 +37,7 @@ export interface SolverParams extends RuinParams {
 export const DEFAULT_PARAMS: SolverParams = {
   ...DEFAULT_RUIN,
   granularK: 10,
-  startTemp: 0.5,
+  startTemp: 0.3,
   endTemp: 0.03,
   feasibleTarget: 0.2,
   lsGap: 'auto',
