@@ -29,7 +29,7 @@ export interface RuinParams {
    * it opened extra routes and measured clearly worse on X (n <= 200); meant for large n.
    * Also measured: only the positions next to the 30 nearest customers, with a full scan when none
    * is feasible (so no extra routes): hardly faster at n <= 200 (scattered reads per neighbour) and
-   * worse on X (seed 1, first 16 instances: 0.32% vs 0.21% mean gap).
+   * not better on X (seed 1, first 16 instances: 0.32% vs 0.21% mean gap; one seed only).
    */
   insertNeighbors: number;
 }
