@@ -14,6 +14,14 @@ import {
 
 const dataDir = path.join(import.meta.dirname, '..', '..', 'bench', 'data', 'cvrp');
 const read = (file: string): string => readFileSync(path.join(dataDir, file), 'utf8');
+/**
+ * Time budgets in these tests are CPU time of this test process (vitest forks one per file): the
+ * machine is shared, and a wall-clock 500 ms on a loaded box left the search ~50 ms and failed.
+ */
+const cpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 describe('CVRPLIB parsing', () => {
   it('parses an Augerat instance and its best-known solution', () => {
@@ -92,7 +100,7 @@ describe('solve', () => {
   it('solves A-n32-k5 to within 3% of the optimum with exactly 5 routes', () => {
     const inst = parseVrpInstance(read('A-n32-k5.vrp'), 'exact-k');
     const progress: number[] = [];
-    const res = solve(inst, { timeLimitMs: 1000, seed: 7, onProgress: (c) => progress.push(c) });
+    const res = solve(inst, { timeLimitMs: 1000, clock: cpu, seed: 7, onProgress: (c) => progress.push(c) });
     const chk = checkSolution(inst, res.routes);
     expect(chk.errors).toEqual([]);
     expect(res.feasible).toBe(true);
@@ -105,7 +113,7 @@ describe('solve', () => {
 
   it('solves a tightly constrained P instance with exactly k routes', () => {
     const inst = parseVrpInstance(read('P-n22-k8.vrp'), 'exact-k');
-    const res = solve(inst, { timeLimitMs: 500, seed: 3 });
+    const res = solve(inst, { timeLimitMs: 500, clock: cpu, seed: 3 });
     const chk = checkSolution(inst, res.routes);
     expect(chk.errors).toEqual([]);
     expect(chk.routeCount).toBe(8);
@@ -114,7 +122,7 @@ describe('solve', () => {
 
   it('solves an X instance with an unlimited fleet and beats Clarke-Wright', () => {
     const inst = parseVrpInstance(read('X-n101-k25.vrp'), 'unlimited');
-    const res = solve(inst, { timeLimitMs: 1500, seed: 1 });
+    const res = solve(inst, { timeLimitMs: 1500, clock: cpu, seed: 1 });
     const chk = checkSolution(inst, res.routes);
     expect(chk.errors).toEqual([]);
     expect(res.cost).toBeLessThanOrEqual(27591 * 1.03);
@@ -135,6 +143,18 @@ describe('solve', () => {
     expect(JSON.stringify(c.routes)).not.toBe(JSON.stringify(a.routes));
   });
 
+  it('follows the given clock for its time budget', () => {
+    const inst = parseVrpInstance(read('A-n32-k5.vrp'), 'exact-k');
+    // A clock that advances 1 ms per read: the budget is spent after ~50 reads, whatever the
+    // wall-clock speed, and the clock is read every iteration while reads are >= 0.5 ms apart.
+    let t = 0;
+    const res = solve(inst, { timeLimitMs: 50, seed: 1, clock: () => t++ });
+    expect(res.clockMs).toBeGreaterThanOrEqual(50);
+    expect(res.iterations).toBeGreaterThan(40);
+    expect(res.iterations).toBeLessThanOrEqual(50);
+    expect(checkSolution(inst, res.routes).feasible).toBe(res.feasible);
+  });
+
   it('respects a max route distance when given', () => {
     const base = parseVrpInstance(read('A-n32-k5.vrp'), 'exact-k');
     const plain = createInstance({ distance: base.dist, demand: base.demand, capacity: base.capacity });
@@ -145,9 +165,9 @@ describe('solve', () => {
       maxRouteDistance: 210,
     });
     // Without the limit the best solution has a route longer than 210, so the limit binds.
-    const free = solve(plain, { timeLimitMs: 300, seed: 1 });
+    const free = solve(plain, { timeLimitMs: 300, clock: cpu, seed: 1 });
     expect(Math.max(...free.routes.map((r) => routesCost(plain, [r])))).toBeGreaterThan(210);
-    const res = solve(limited, { timeLimitMs: 500, seed: 1 });
+    const res = solve(limited, { timeLimitMs: 500, clock: cpu, seed: 1 });
     const chk = checkSolution(limited, res.routes);
     expect(chk.errors).toEqual([]);
     expect(res.feasible).toBe(true);
