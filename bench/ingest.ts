@@ -3,7 +3,7 @@
  * telemetry batches at QoS 1 to the cloud's embedded broker, whose PUBACK waits until the batch is
  * written to InfluxDB. Prints JSON: end-to-end points/s at saturation, ack latency p50/p99 at half
  * of that load, and InfluxDB's raw write ceiling measured in the same run (the baseline).
- * Options: --seconds 10 --gateways 4 --batch 500 --cpu-prof file (the cloud, saturation run only)
+ * Options: --seconds 10 --gateways 4 --batch 500 --inflight 8 --cpu-prof file (the cloud, saturation run only)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     gateways: { type: 'string', default: '4' },
     batch: { type: 'string', default: '500' },
+    /** QoS 1 publishes each gateway keeps unacknowledged (the edge's mqtt.inflight). */
+    inflight: { type: 'string', default: '8' },
     /** Writes a CPU profile of the cloud during the saturation run (open it in Chrome DevTools). */
     'cpu-prof': { type: 'string' },
   },
@@ -110,7 +112,7 @@ async function runGateways(mqttUrl: string, ratePerSecond: number) {
     String(BATCH),
     String(SECONDS),
     String(ratePerSecond),
-    '8',
+    args.inflight,
   ]);
   return JSON.parse(firstLine) as {
     acked: number;
@@ -212,7 +214,8 @@ try {
       INFLUX_URL: influx.url,
       INFLUX_DB: 'linli',
     }),
-    pino({ level: 'warn' }),
+    // Logs go to stderr: stdout carries only the JSON result.
+    pino({ level: 'warn' }, pino.destination(2)),
   );
   try {
     log(`end to end at saturation: ${GATEWAYS} gateways, ${BATCH}-reading batches, ${SECONDS} s`);
