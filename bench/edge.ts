@@ -127,7 +127,7 @@ try {
       pollIntervalMs: INTERVAL,
     })),
   };
-  const agent = await startAgent(config, pino({ level: 'warn' }), {
+  const agent = await startAgent(config, pino({ level: 'warn' }, pino.destination(2)), {
     pollGridMs: args.grid ? Number(args.grid) : undefined,
     appendLingerMs: args.linger ? Number(args.linger) : undefined,
   });
