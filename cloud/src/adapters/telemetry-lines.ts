@@ -339,7 +339,7 @@ function parseReadings(affixes: Affixes): { count: number; devices: string[] } |
     }
     if (seen !== 31 || ++count > MAX_READINGS) return undefined;
     if (lastDevStart < 0 || !sameBytes(devStart, devEnd, lastDevStart, lastDevEnd))
-      devices.add(latin1(devStart, devEnd));
+      devices.add(deviceId(devStart, devEnd));
     lastDevStart = devStart;
     lastDevEnd = devEnd;
     emitLine(affixes, devStart, devEnd, seqStart, seqEnd, tsStart, tsEnd, qStart, qEnd, nVals);
@@ -388,9 +388,25 @@ function parseValues(): number {
   }
 }
 
-function latin1(start: number, end: number): string {
+/**
+ * Device ids as strings for the guard, from a cache keyed by a hash of their bytes: a batch names
+ * the same devices over and over, and most batches the ones before did, so this spares a string
+ * per reading. A hit is checked byte by byte (hashes collide).
+ */
+const deviceCache = new Map<number, string>();
+function deviceId(start: number, end: number): string {
+  let h = end - start;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + src[i]!) | 0;
+  const cached = deviceCache.get(h);
+  if (cached !== undefined && cached.length === end - start) {
+    let same = true;
+    for (let i = 0; same && i < cached.length; i++) same = cached.charCodeAt(i) === src[start + i];
+    if (same) return cached;
+  }
   let s = '';
   for (let i = start; i < end; i++) s += String.fromCharCode(src[i]!);
+  if (deviceCache.size >= 100_000) deviceCache.clear();
+  deviceCache.set(h, s);
   return s;
 }
 
