@@ -82,7 +82,10 @@ function affixesFor(measurement: string, gatewayId: string): Affixes {
 const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 function skipWs(): void {
-  while (pos < src.length && isWs(src[pos]!)) pos++;
+  const s = src;
+  let p = pos;
+  while (p < s.length && isWs(s[p]!)) p++;
+  pos = p;
 }
 
 /** After a value: JSON whitespace or a structural character (else e.g. `1e5`, `truex`). */
@@ -99,17 +102,20 @@ function atValueEnd(): boolean {
 let strStart = 0;
 let strEnd = 0;
 function readString(): boolean {
-  if (src[pos] !== QUOTE) return false;
-  const start = ++pos;
-  while (pos < src.length) {
-    const c = src[pos]!;
+  const s = src;
+  let p = pos;
+  if (s[p] !== QUOTE) return false;
+  const start = ++p;
+  while (p < s.length) {
+    const c = s[p]!;
     if (c === QUOTE) {
       strStart = start;
-      strEnd = pos++;
+      strEnd = p;
+      pos = p + 1;
       return true;
     }
     if (c < 0x20 || c > 0x7e || c === BACKSLASH) return false;
-    pos++;
+    p++;
   }
   return false;
 }
@@ -418,10 +424,17 @@ function ensure(extra: number): void {
 }
 
 function put(buf: Uint8Array): void {
-  for (let i = 0; i < buf.length; i++) out[o++] = buf[i]!;
+  const d = out;
+  let at = o;
+  for (let i = 0; i < buf.length; i++) d[at++] = buf[i]!;
+  o = at;
 }
 function copy(start: number, end: number): void {
-  for (let i = start; i < end; i++) out[o++] = src[i]!;
+  const d = out;
+  const s = src;
+  let at = o;
+  for (let i = start; i < end; i++) d[at++] = s[i]!;
+  o = at;
 }
 
 /** readingLine's layout: `m,device=D _seq=Si,k=v…,_gateway="G",_quality="Q" T`. */
