@@ -4,11 +4,13 @@ import type { FieldValue } from '../../../protocols/src/index.js';
 import type {
   AggregatePoint,
   AggregateQuery,
+  EncodedTelemetry,
   ReadingQuery,
   StoredReading,
   TimeseriesStore,
 } from '../ports/timeseries-store.js';
 import { readingLinesUtf8 } from './influx-line.js';
+import { encodeTelemetryLines } from './telemetry-lines.js';
 import { WriteCoalescer } from './write-coalescer.js';
 
 export interface InfluxOptions {
@@ -53,6 +55,8 @@ interface InfluxQueryResponse {
 export class InfluxTimeseriesStore implements TimeseriesStore {
   readonly name = 'influxdb';
   private readonly measurement: string;
+  /** The measurement as written in line protocol. */
+  private readonly lineMeasurement: string;
 
   private readonly coalescer: WriteCoalescer;
   /** Keeps the connections of /write open between requests. */
@@ -60,6 +64,7 @@ export class InfluxTimeseriesStore implements TimeseriesStore {
 
   constructor(private readonly options: InfluxOptions) {
     this.measurement = options.measurement ?? 'readings';
+    this.lineMeasurement = escapeMeasurementOnce(this.measurement);
     this.writeAgent = options.url.startsWith('https:')
       ? new https.Agent({ keepAlive: true })
       : new http.Agent({ keepAlive: true });
@@ -98,6 +103,15 @@ export class InfluxTimeseriesStore implements TimeseriesStore {
     if (readings.length === 0) return;
     const measurement = escapeMeasurementOnce(this.measurement);
     await this.coalescer.write(readingLinesUtf8(measurement, readings), readings.length);
+  }
+
+  encodeTelemetry(payload: Buffer, gatewayId: string): EncodedTelemetry | undefined {
+    return encodeTelemetryLines(payload, gatewayId, this.lineMeasurement);
+  }
+
+  async writeEncoded(batch: EncodedTelemetry): Promise<void> {
+    if (batch.count === 0) return;
+    await this.coalescer.write(batch.lines, batch.count);
   }
 
   /**

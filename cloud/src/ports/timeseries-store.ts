@@ -44,11 +44,30 @@ export interface AggregatePoint {
   value: number;
 }
 
+/** A telemetry payload already encoded for a store (its fast path): see TimeseriesStore.encodeTelemetry. */
+export interface EncodedTelemetry {
+  /** The store's own encoding of the readings (line protocol for InfluxDB). */
+  lines: Buffer;
+  /** Readings in it. */
+  count: number;
+  /** Its distinct devices, for the device guard. */
+  devices: string[];
+}
+
 /** Port for timeseries storage; adapters: embedded SQLite (default) and InfluxDB (v1 HTTP API). */
 export interface TimeseriesStore {
   readonly name: string;
   /** Resolves only when the readings are durable. Idempotent per (device, ts). */
   write(readings: readonly StoredReading[]): Promise<void>;
+  /**
+   * Optional fast path: a telemetry payload from the topic of `gatewayId` straight to the store's
+   * encoding, for a common well-formed batch that the schema accepts; undefined for anything else
+   * (which then goes through decoding and validation). The result is what write() would store for
+   * the decoded batch.
+   */
+  encodeTelemetry?(payload: Buffer, gatewayId: string): EncodedTelemetry | undefined;
+  /** Writes what encodeTelemetry gave, like write(); both or neither are present. */
+  writeEncoded?(batch: EncodedTelemetry): Promise<void>;
   readings(query: ReadingQuery): Promise<StoredReading[]>;
   /** Aggregates one field per time window; windows without data are left out. */
   aggregate(query: AggregateQuery): Promise<AggregatePoint[]>;
