@@ -71,13 +71,17 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('auth and ro
     expect((await get('/api/grids')).statusCode).toBe(401);
     const forged = `${admin.authorization.slice(0, -4)}AAAA`;
     expect((await get('/api/grids', { authorization: forged })).json().error).toBe('unauthenticated');
-    const expiring = await startHarness(backend, { api: { tokenTtlSeconds: 1 } });
+    // A TTL long enough for a loaded CI machine to use the token once; then wait until just past
+    // the token's own expiry (its exp claim, whole seconds).
+    const expiring = await startHarness(backend, { api: { tokenTtlSeconds: 4 } });
     try {
       const token = await loginAs(expiring, 'manager');
       expect(
         (await expiring.app.inject({ method: 'GET', url: '/api/grids', headers: token })).statusCode,
       ).toBe(200);
-      await new Promise((r) => setTimeout(r, 1100));
+      const payload = token.authorization.split(' ')[1]!.split('.')[1]!;
+      const { exp } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { exp: number };
+      await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 + 1100 - Date.now())));
       expect(
         (await expiring.app.inject({ method: 'GET', url: '/api/grids', headers: token })).statusCode,
       ).toBe(401);
