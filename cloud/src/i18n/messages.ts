@@ -235,6 +235,17 @@ export const MESSAGES: Record<string, Record<Language, Render>> = {
     en: () => 'more than 10,000 windows: use a larger window',
   },
 
+  // ---- waste routes
+  no_round: {
+    'zh-CN': (p) => `${p.date} 没有已规划的清运路线`,
+    en: (p) => `no round planned for ${p.date}`,
+  },
+  not_a_bin: { 'zh-CN': () => '只有垃圾桶站点可以上报', en: () => 'only bin stops are reported' },
+  already_reported: {
+    'zh-CN': (p) => `站点 ${p.id} 已上报过（${p.status === 'done' ? '已清运' : '已跳过'}）`,
+    en: (p) => `stop ${p.id} is already ${p.status}`,
+  },
+
   // ---- points
   rule_not_found: { 'zh-CN': (p) => `积分规则 ${p.code} 不存在`, en: (p) => `no points rule ${p.code}` },
   rule_exists: { 'zh-CN': (p) => `积分规则 ${p.code} 已存在`, en: (p) => `points rule ${p.code} exists` },

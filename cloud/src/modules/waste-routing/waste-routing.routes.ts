@@ -1,7 +1,6 @@
 /** HTTP API of waste pickup: crews (sanitation) follow and report routes; managers see the figures. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ApiError } from '../../errors.js';
 import { bearerAuth } from '../auth/guard.js';
 import type { GuardedContext } from '../registry/registry.module.js';
 import { routeToGeoJson } from './geojson.js';
@@ -51,10 +50,7 @@ export function wasteRoutingRoutes(service: WasteRoutingService): FastifyPluginA
         },
       },
       async (request) => {
-        const round = await service.round(request.query.date);
-        const truck = round.trucks.find((t) => t.vehicleId === request.params.vehicleId);
-        if (!truck) throw new ApiError(404, 'not_found', `no route for ${request.params.vehicleId}`);
-        return truck;
+        return service.truckRoute(request.params.vehicleId, request.query.date);
       },
     );
 
@@ -71,9 +67,7 @@ export function wasteRoutingRoutes(service: WasteRoutingService): FastifyPluginA
         },
       },
       async (request, reply) => {
-        const round = await service.round(request.query.date);
-        const truck = round.trucks.find((t) => t.vehicleId === request.params.vehicleId);
-        if (!truck) throw new ApiError(404, 'not_found', `no route for ${request.params.vehicleId}`);
+        const truck = await service.truckRoute(request.params.vehicleId, request.query.date);
         const places = await service.places();
         reply.type('application/geo+json');
         return JSON.stringify(routeToGeoJson(truck, places));

@@ -4,7 +4,7 @@
  * next to this file; this service only gathers inputs and stores outputs.
  */
 import { randomUUID } from 'node:crypto';
-import { ApiError } from '../../errors.js';
+import { refuse } from '../../i18n/localized-error.js';
 import type { Clock } from '../../ports/clock.js';
 import type { RelationalStore } from '../../ports/relational-store.js';
 import type { TimeseriesStore } from '../../ports/timeseries-store.js';
@@ -284,9 +284,16 @@ export class WasteRoutingService {
     return rows;
   }
 
+  /** One truck's part of a day's round. */
+  async truckRoute(vehicleId: string, date?: string): Promise<TruckRouteView> {
+    const truck = (await this.round(date)).trucks.find((t) => t.vehicleId === vehicleId);
+    if (!truck) throw refuse(404, 'not_found', { what: 'route', id: vehicleId });
+    return truck;
+  }
+
   async round(date = this.today()): Promise<RoundView> {
     const round = await this.repo.roundByDate(date);
-    if (!round) throw new ApiError(404, 'no_round', `no round planned for ${date}`);
+    if (!round) throw refuse(404, 'no_round', { date });
     const stops = await this.repo.stops(round.id);
     const bins = new Map((await this.bins.listBins()).map((b) => [b.id, b]));
     const trucks = new Map<string, TruckRouteView>();
@@ -344,10 +351,10 @@ export class WasteRoutingService {
     userId: string,
   ): Promise<void> {
     const stop = await this.repo.stop(stopId);
-    if (!stop) throw new ApiError(404, 'not_found', `no stop ${stopId}`);
-    if (stop.kind !== 'bin') throw new ApiError(409, 'not_a_bin', 'only bin stops are reported');
+    if (!stop) throw refuse(404, 'not_found', { what: 'stop', id: stopId });
+    if (stop.kind !== 'bin') throw refuse(409, 'not_a_bin');
     const ok = await this.repo.complete(stopId, { ...change, done_at: this.clock.now(), done_by: userId });
-    if (!ok) throw new ApiError(409, 'already_reported', `stop ${stopId} is already ${stop.status}`);
+    if (!ok) throw refuse(409, 'already_reported', { id: stopId, status: stop.status });
   }
 
   /** Raises fire and tilt alerts from the bins' latest readings (once per bin, kind and hour). */
