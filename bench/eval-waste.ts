@@ -26,7 +26,7 @@ import {
   planRound,
   travelFor,
 } from '../cloud/src/modules/waste-routing/planner.js';
-import { selectBin, selectRound, withPointMates } from '../cloud/src/modules/waste-routing/selection.js';
+import { intradayCheck, selectRound, withPointMates } from '../cloud/src/modules/waste-routing/selection.js';
 import { WASTE } from '../firmware-sim/src/model/statistics.js';
 import {
   type CommunityGeo,
@@ -333,20 +333,16 @@ function runOptimised(seed: number, marginQ: number) {
         if (!latest || checkAt - latest.ts > 2 * HOUR) continue; // no live reading: the morning round decides
         const model = learnFillModel(history);
         const riseError = marginQ > 0 ? riseErrorQuantile(model, history, marginQ) : 0;
-        const sel = selectBin(
+        const { urgent: isUrgent, selection: sel } = intradayCheck(
           { binId: b.id, model, latest, riseError },
           {
-            pickupAt: checkAt,
-            nextPickupAt: nextAt,
-            thresholdPct: 100,
+            now: checkAt,
+            nextRoundAt: nextAt,
+            urgentPct: URGENT_PCT,
             optionalMinPct: 50,
             prizeMetresPerPct: 3,
-            staleAfterMs: 2 * HOUR,
-            minHistoryHours: 72,
           },
         );
-        const isUrgent =
-          latest.fillPct >= URGENT_PCT || (sel.kind === 'mandatory' && sel.reason === 'forecast');
         if (isUrgent) urgent++;
         if (!isUrgent && sel.kind === 'none') continue;
         stops.push({

@@ -72,6 +72,36 @@ export function selectBin(state: BinState, o: SelectionOptions): Selection {
   return { binId, kind: 'none', forecastPct, nextRoundPct };
 }
 
+/**
+ * Intraday check of a bin off today's round, on its live reading: urgent when it is at
+ * `urgentPct` or more, or forecast (with its margin) to reach 100 % before the next round. The
+ * selection also says whether it is worth taking along as optional (`optionalMinPct`).
+ */
+export function intradayCheck(
+  state: BinState,
+  o: {
+    now: number;
+    nextRoundAt: number;
+    urgentPct: number;
+    optionalMinPct?: number;
+    prizeMetresPerPct?: number;
+  },
+): { urgent: boolean; selection: Selection } {
+  const selection = selectBin(state, {
+    pickupAt: o.now,
+    nextPickupAt: o.nextRoundAt,
+    thresholdPct: 100,
+    optionalMinPct: o.optionalMinPct ?? 101,
+    prizeMetresPerPct: o.prizeMetresPerPct ?? 0,
+    staleAfterMs: 2 * HOUR,
+    minHistoryHours: 72,
+  });
+  const urgent =
+    (state.latest?.fillPct ?? 0) >= o.urgentPct ||
+    (selection.kind === 'mandatory' && selection.reason === 'forecast');
+  return { urgent, selection };
+}
+
 export interface RoundSelectionOptions extends SelectionOptions {
   /** The round after the next one (ms). */
   afterNextPickupAt: number;

@@ -20,7 +20,7 @@ import {
   type StopInput,
   travelFor,
 } from './planner.js';
-import { type BinState, selectBin, selectRound } from './selection.js';
+import { type BinState, intradayCheck, selectRound } from './selection.js';
 import { type UrgentBinAlerts, urgentConditions } from './urgent-alerts.js';
 import type { WasteRoutingConfig } from './waste-routing.config.js';
 import type {
@@ -196,19 +196,11 @@ export class WasteRoutingService {
       if (history.length === 0) continue;
       const model = learnFillModel(history, { utcOffsetHours: cfg.utcOffsetHours });
       const riseError = cfg.marginQuantile > 0 ? riseErrorQuantile(model, history, cfg.marginQuantile) : 0;
-      const sel = selectBin(
+      const check = intradayCheck(
         { binId: bin.id, model, latest: { ts: reading.ts, fillPct }, riseError },
-        {
-          pickupAt: now,
-          nextPickupAt: nextRoundAt,
-          thresholdPct: 100,
-          optionalMinPct: 101, // only the mandatory test matters here
-          prizeMetresPerPct: 0,
-          staleAfterMs: 2 * HOUR,
-          minHistoryHours: 72,
-        },
+        { now, nextRoundAt, urgentPct: cfg.urgentPct },
       );
-      if (sel.kind === 'mandatory' && sel.reason === 'forecast') urgent.push(bin.id);
+      if (check.urgent) urgent.push(bin.id);
     }
     if (urgent.length === 0) return { date, urgent, replanned: false };
     await this.plan({ date });
