@@ -5,7 +5,7 @@ import { acceptLanguageFromEnv } from './locale.js';
  * field, in the language of their shell (LANG=zh_CN.UTF-8 → Chinese). Output that scripts parse
  * (scan hits, live values) keeps the same fields in both languages.
  */
-type Lang = 'zh-CN' | 'en';
+export type CliLang = 'zh-CN' | 'en';
 type Params = Record<string, string | number | boolean | undefined>;
 
 const TEXT = {
@@ -44,6 +44,23 @@ const TEXT = {
     en: (p: Params) =>
       `provisioned gateway ${p.gateway}; credentials saved to ${p.file} (0600)\n` +
       `next: set mqtt.credentialsFile: ${p.file} in the edge config, then: linli-edge run --config <file>`,
+  },
+  portPermission: {
+    'zh-CN': () => '没有串口权限：请把用户加入 dialout 组（sudo usermod -aG dialout $USER）后重新登录',
+    en: () =>
+      'permission denied: add the user to the "dialout" group (sudo usermod -aG dialout $USER) and log in again',
+  },
+  portBusy: {
+    'zh-CN': () => '串口被占用：另一个程序正在使用它（用 fuser -v <串口> 查看）',
+    en: () => 'the port is busy: another program has it open (check with: fuser -v <port>)',
+  },
+  portMissing: {
+    'zh-CN': () => '没有这个串口：请检查 USB 转 485 线缆和路径（ls /dev/serial/by-id/）',
+    en: () => 'no such serial port: check the cable and the path (ls /dev/serial/by-id/)',
+  },
+  tcpRefused: {
+    'zh-CN': () => '该地址没有服务在监听：请检查网关（或设备）的 IP 地址和端口',
+    en: () => "nothing listens there: check the gateway's address and port",
   },
   portOrTcp: {
     'zh-CN': () => '请只指定 --port <串口路径> 或 --tcp <主机:端口> 其中之一',
@@ -98,10 +115,10 @@ const TEXT = {
     en: (p: Params) =>
       `  ${String(p.id).padEnd(16)} ${p.healthy ? 'ok     ' : 'FAILING'} ok=${p.ok} timeouts=${p.timeouts} exceptions=${p.exceptions} late p99=${p.late}ms`,
   },
-} satisfies Record<string, Record<Lang, (p: Params) => string>>;
+} satisfies Record<string, Record<CliLang, (p: Params) => string>>;
 
 export type CliText = keyof typeof TEXT;
 
-export function cliText(key: CliText, params: Params = {}, lang: Lang = acceptLanguageFromEnv()): string {
+export function cliText(key: CliText, params: Params = {}, lang: CliLang = acceptLanguageFromEnv()): string {
   return TEXT[key][lang](params);
 }

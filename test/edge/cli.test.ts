@@ -3,11 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCloudConfig } from '../../cloud/src/config.js';
 import { type RunningCloud, startCloud } from '../../cloud/src/server.js';
 import { loadEdgeConfig } from '../../edge/src/config.js';
 import { type RunningSimulator, startSimulator } from '../../firmware-sim/src/simulator.js';
+import { startPtyPair } from '../helpers/socat.js';
 import { type Pipeline, quietLogger, startPipeline, waitFor } from '../support/pipeline.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -93,11 +95,29 @@ devices:
     expect(zh.stderr).toMatch(/中没有设备“nope”；已配置的设备：wm-001, wm-003/);
     const port = await cli(['scan', '--port', '/dev/ttyNOPE0', '--to', '1']);
     expect(port.code).not.toBe(0);
-    expect(port.stderr).toMatch(/no such serial port|cannot open/);
+    expect(port.stderr).toMatch(/cannot open serial \/dev\/ttyNOPE0 .*no such serial port: check the cable/);
     writeFileSync(join(dir, 'bad.yaml'), 'gateway: { id: "bad id" }\n');
     const bad = await cli(['run', '--config', join(dir, 'bad.yaml')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.yaml:1: gateway\.id: must match pattern/);
+  });
+
+  it("a serial port another program holds: says so, in the shell's language", async () => {
+    const pty = await startPtyPair();
+    const held = new SerialPort({ path: pty.pathA, baudRate: 9600 });
+    try {
+      await new Promise((resolve, reject) => held.once('open', resolve).once('error', reject));
+      const zh = await cli(['scan', '--port', pty.pathA, '--to', '1'], 'zh_CN.UTF-8');
+      expect(zh.code).not.toBe(0);
+      expect(zh.stderr).toMatch(
+        /Cannot lock port — 串口被占用：另一个程序正在使用它（用 fuser -v <串口> 查看）/,
+      );
+      const en = await cli(['scan', '--port', pty.pathA, '--to', '1']);
+      expect(en.stderr).toMatch(/Cannot lock port — the port is busy: another program has it open/);
+    } finally {
+      if (held.isOpen) await new Promise((resolve) => held.close(resolve));
+      await pty.stop();
+    }
   });
 });
 

@@ -1,3 +1,5 @@
+import { type CliLang, type CliText, cliText } from '../cli-text.js';
+
 /**
  * How a Modbus request failed, so counters, retries and the circuit breaker can tell causes apart:
  * - timeout: no answer in time (a lost frame may succeed on retry);
@@ -40,15 +42,16 @@ export function exceptionError(code: number): ModbusRequestError {
   );
 }
 
-/** Adds the likely fix to an error from opening a serial port or a TCP connection. */
-export function explainOpenError(err: unknown): string {
+/**
+ * Adds the likely fix to an error from opening a serial port or a TCP connection, in the
+ * installer's language (LANG): the system's own message stays as it is, for searching.
+ */
+export function explainOpenError(err: unknown, lang?: CliLang): string {
   const msg = (err as Error)?.message ?? String(err);
-  if (/EACCES|Permission denied/i.test(msg))
-    return `${msg} — permission denied: add the user to the "dialout" group (sudo usermod -aG dialout $USER) and log in again`;
-  if (/EBUSY|Resource busy|Cannot lock port/i.test(msg))
-    return `${msg} — the port is busy: another program has it open (check with: fuser -v <port>)`;
-  if (/ENOENT|No such file/i.test(msg))
-    return `${msg} — no such serial port: check the cable and the path (ls /dev/serial/by-id/)`;
-  if (/ECONNREFUSED/.test(msg)) return `${msg} — nothing listens there: check the gateway's address and port`;
+  const hint = (key: CliText) => `${msg} — ${cliText(key, {}, lang)}`;
+  if (/EACCES|Permission denied/i.test(msg)) return hint('portPermission');
+  if (/EBUSY|Resource busy|Cannot lock port/i.test(msg)) return hint('portBusy');
+  if (/ENOENT|No such file/i.test(msg)) return hint('portMissing');
+  if (/ECONNREFUSED/.test(msg)) return hint('tcpRefused');
   return msg;
 }
