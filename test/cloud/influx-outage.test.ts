@@ -1,47 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCloudConfig } from '../../cloud/src/config.js';
 import { provisionLocalGateway } from '../../cloud/src/modules/provisioning/provision-locally.js';
-import { type RunningCloud, startCloud } from '../../cloud/src/server.js';
+import type { RunningCloud } from '../../cloud/src/server.js';
 import { type TelemetryBatch, topics } from '../../protocols/src/index.js';
-import { type InfluxDBHandle, startInfluxDB } from '../helpers/influxdb.js';
-import { quietLogger, waitFor } from '../support/pipeline.js';
+import type { InfluxDBHandle } from '../helpers/influxdb.js';
+import { type CloudOnInflux, startCloudOnInflux } from '../support/cloud-on-influx.js';
+import { waitFor } from '../support/pipeline.js';
 
 /** Outage length; LINLI_OUTAGE_MS=300000 makes it minutes. */
 const OUTAGE_MS = Number(process.env.LINLI_OUTAGE_MS ?? 8_000);
 const DEVICES = 20;
 const GW = 'gw-load';
 
-async function countInInflux(influx: InfluxDBHandle): Promise<number> {
-  const q = new URLSearchParams({ db: 'linli_outage', q: 'SELECT count("_seq") FROM "readings"' });
-  const body = (await (await fetch(`${influx.url}/query?${q}`)).json()) as {
-    results: Array<{ series?: Array<{ values: Array<[string, number]> }> }>;
-  };
-  return body.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
-}
-
 describe('InfluxDB stopped under load, then restarted', () => {
-  let dir: string;
+  let setup: CloudOnInflux;
   let influx: InfluxDBHandle;
   let cloud: RunningCloud;
   let gateway: MqttClient;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'linli-influx-outage-'));
-    influx = await startInfluxDB();
-    cloud = await startCloud(
-      loadCloudConfig({
-        PORT: '0',
-        MQTT_PORT: '0',
-        DATA_DIR: dir,
-        INFLUX_URL: influx.url,
-        INFLUX_DB: 'linli_outage',
-      }),
-      quietLogger(),
-    );
+    setup = await startCloudOnInflux('linli_outage');
+    ({ influx, cloud } = setup);
     gateway = await mqtt.connectAsync(cloud.mqttUrl, {
       clientId: 'load-gateway',
       ...(await provisionLocalGateway(cloud.registry.module, GW)),
@@ -49,9 +28,7 @@ describe('InfluxDB stopped under load, then restarted', () => {
   });
   afterAll(async () => {
     await gateway?.endAsync();
-    await cloud?.stop();
-    await influx?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await setup?.stop();
   });
 
   it(
@@ -108,14 +85,14 @@ describe('InfluxDB stopped under load, then restarted', () => {
 
       const stored = await waitFor(
         async () => {
-          const n = await countInInflux(influx).catch(() => 0);
+          const n = await setup.countReadings().catch(() => 0);
           return n >= published ? n : undefined;
         },
         60_000,
         `${published} points in InfluxDB`,
       );
       await new Promise((r) => setTimeout(r, 500));
-      expect(await countInInflux(influx)).toBe(published);
+      expect(await setup.countReadings()).toBe(published);
       expect(stored).toBe(published);
       // Acks never waited for the store: the spool took the readings while InfluxDB was down.
       expect(worstAckDuringOutage).toBeLessThan(2000);

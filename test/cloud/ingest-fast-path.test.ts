@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxTimeseriesStore } from '../../cloud/src/adapters/influx.js';
-import { loadCloudConfig } from '../../cloud/src/config.js';
 import { provisionLocalGateway } from '../../cloud/src/modules/provisioning/provision-locally.js';
-import { type RunningCloud, startCloud } from '../../cloud/src/server.js';
+import type { RunningCloud } from '../../cloud/src/server.js';
 import { type TelemetryBatch, topics } from '../../protocols/src/index.js';
-import { type InfluxDBHandle, startInfluxDB } from '../helpers/influxdb.js';
-import { getReadings, quietLogger } from '../support/pipeline.js';
+import type { InfluxDBHandle } from '../helpers/influxdb.js';
+import { type CloudOnInflux, startCloudOnInflux } from '../support/cloud-on-influx.js';
+import { getReadings } from '../support/pipeline.js';
 
 const batch = (devices: string[], ts: number): TelemetryBatch => ({
   v: 1,
@@ -27,32 +24,20 @@ const batch = (devices: string[], ts: number): TelemetryBatch => ({
 
 /** Ingest into InfluxDB, whose store has the payload → line protocol fast path. */
 describe('ingest fast path into InfluxDB', () => {
-  let dir: string;
+  let setup: CloudOnInflux;
   let influx: InfluxDBHandle;
   let cloud: RunningCloud;
   let client: MqttClient;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'linli-fast-'));
-    influx = await startInfluxDB();
-    cloud = await startCloud(
-      loadCloudConfig({
-        PORT: '0',
-        MQTT_PORT: '0',
-        DATA_DIR: dir,
-        INFLUX_URL: influx.url,
-        INFLUX_DB: 'linli_fast',
-      }),
-      quietLogger(),
-    );
+    setup = await startCloudOnInflux('linli_fast');
+    ({ influx, cloud } = setup);
     const creds = await provisionLocalGateway(cloud.registry.module, 'gw-a');
     await provisionLocalGateway(cloud.registry.module, 'gw-b');
     client = await mqtt.connectAsync(cloud.mqttUrl, { clientId: 'gw-a-1', reconnectPeriod: 0, ...creds });
   }, 60_000);
   afterAll(async () => {
     await client?.endAsync();
-    await cloud?.stop();
-    await influx?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await setup?.stop();
   });
 
   it('stores a plain batch (one the fast path takes), and a foreign device still goes to dead letters', async () => {

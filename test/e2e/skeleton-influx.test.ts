@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InfluxDBHandle, startInfluxDB } from '../helpers/influxdb.js';
+import { countReadings } from '../support/cloud-on-influx.js';
 import { getReadings, type Pipeline, startPipeline, waitFor } from '../support/pipeline.js';
 
 describe('walking skeleton into a real InfluxDB (v1 HTTP API)', () => {
@@ -31,14 +32,7 @@ describe('walking skeleton into a real InfluxDB (v1 HTTP API)', () => {
     expect(typeof readings[0]!.values.flow_lpm).toBe('number');
 
     // Ask InfluxDB itself, bypassing our adapter: the points are there, one per (device, time).
-    const q = new URLSearchParams({
-      db: 'linli_e2e',
-      q: `SELECT count("_seq") FROM "readings" WHERE "device" = 'wm-001'`,
-    });
-    const body = (await (await fetch(`${influx.url}/query?${q}`)).json()) as {
-      results: Array<{ series?: Array<{ values: Array<[string, number]> }> }>;
-    };
-    const count = body.results[0]!.series![0]!.values[0]![1];
+    const count = await countReadings(influx, 'linli_e2e', `"device" = 'wm-001'`);
     expect(count).toBeGreaterThanOrEqual(3);
   });
 });
