@@ -1,5 +1,5 @@
-import type { Insertable, Selectable } from 'kysely';
-import type { GatewayCredentialsTable, ProvisioningCodesTable } from '../../db/schema.js';
+import type { Insertable, Selectable, Transaction } from 'kysely';
+import type { GatewayCredentialsTable, LinliDatabase, ProvisioningCodesTable } from '../../db/schema.js';
 import type { RelationalStore } from '../../ports/relational-store.js';
 
 export type NewCredential = Omit<Insertable<GatewayCredentialsTable>, 'gateway_id' | 'username'>;
@@ -20,6 +20,25 @@ const toInfo = (r: Selectable<GatewayCredentialsTable>): CredentialInfo => ({
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
 });
+
+/** Revokes the gateway's live credentials and inserts `credential`, inside the caller's transaction. */
+async function swapCredential(
+  trx: Transaction<LinliDatabase>,
+  gatewayId: string,
+  now: number,
+  credential: NewCredential,
+): Promise<void> {
+  await trx
+    .updateTable('gateway_credentials')
+    .set({ revoked_at: now })
+    .where('gateway_id', '=', gatewayId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  await trx
+    .insertInto('gateway_credentials')
+    .values({ ...credential, gateway_id: gatewayId, username: gatewayId })
+    .execute();
+}
 
 /** Provisioning codes and gateway credentials (hashes only: no secret is ever stored in clear). */
 export class CredentialsRepository {
@@ -52,16 +71,7 @@ export class CredentialsRepository {
         return !code ? 'unknown' : code.used_at !== null ? 'used' : 'expired';
       }
       const gatewayId = spent.gateway_id;
-      await trx
-        .updateTable('gateway_credentials')
-        .set({ revoked_at: now })
-        .where('gateway_id', '=', gatewayId)
-        .where('revoked_at', 'is', null)
-        .execute();
-      await trx
-        .insertInto('gateway_credentials')
-        .values({ ...credential, gateway_id: gatewayId, username: gatewayId })
-        .execute();
+      await swapCredential(trx, gatewayId, now, credential);
       await trx
         .updateTable('gateways')
         .set({ status: 'provisioned', provisioned_at: now })
@@ -74,16 +84,7 @@ export class CredentialsRepository {
   /** Revokes the gateway's live credentials and issues `credential` in their place. */
   async replace(gatewayId: string, now: number, credential: NewCredential): Promise<void> {
     await this.store.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('gateway_credentials')
-        .set({ revoked_at: now })
-        .where('gateway_id', '=', gatewayId)
-        .where('revoked_at', 'is', null)
-        .execute();
-      await trx
-        .insertInto('gateway_credentials')
-        .values({ ...credential, gateway_id: gatewayId, username: gatewayId })
-        .execute();
+      await swapCredential(trx, gatewayId, now, credential);
     });
   }
 
