@@ -19,8 +19,8 @@ interface HealthBody {
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const METERS = 4;
-/** Outage length; LINLI_OUTAGE_MS=300000 makes it the "several minutes" soak. */
-const OUTAGE_MS = Number(process.env.LINLI_OUTAGE_MS ?? 8_000);
+/** Outage length: "several minutes" (issue 4) by default; LINLI_OUTAGE_MS=8000 for a quick local run. */
+const OUTAGE_MS = Number(process.env.LINLI_OUTAGE_MS ?? 180_000);
 
 function startEdgeProcess(configPath: string): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'edge/src/cli.ts', 'run', '--config', configPath], {
