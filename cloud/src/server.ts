@@ -22,7 +22,7 @@ import { IngestService } from './modules/ingest/ingest.service.js';
 import { Spool } from './modules/ingest/spool.js';
 import { mosquittoSync } from './modules/provisioning/mosquitto-sync.js';
 import { type RunningRegistry, startRegistry } from './modules/registry/start-registry.js';
-import { DEFAULT_WASTE_CONFIG } from './modules/waste-routing/waste-routing.config.js';
+import { wasteConfigInZone } from './modules/waste-routing/waste-routing.config.js';
 import { wasteRoutingJobs } from './modules/waste-routing/waste-routing.job.js';
 import { wasteRoutingRoutes } from './modules/waste-routing/waste-routing.routes.js';
 import { WasteRoutingService } from './modules/waste-routing/waste-routing.service.js';
@@ -100,7 +100,7 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     registry.module.registry,
     new WorkOrderUrgentAlerts(governance.workOrders, registry.module.registry),
     systemClock,
-    DEFAULT_WASTE_CONFIG,
+    wasteConfigInZone(config.timezone, systemClock.now()),
   );
   for (const job of wasteRoutingJobs(wasteRouting)) scheduler.add(job);
 

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadCloudConfig } from '../../cloud/src/config.js';
 import { Scheduler } from '../../cloud/src/jobs/scheduler.js';
+import { zoneOffsetHours } from '../../cloud/src/jobs/timezone.js';
+import { localDate } from '../../cloud/src/modules/waste-routing/local-time.js';
+import { wasteConfigInZone } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
 import { systemClock } from '../../cloud/src/ports/clock.js';
 
 // Cron expressions are read on the configured zone's wall clock, not the server's (usually UTC).
@@ -85,4 +88,30 @@ describe('LINLI_TZ', () => {
       );
     },
   );
+});
+
+describe('waste planning follows LINLI_TZ', () => {
+  const JAN = Date.UTC(2026, 0, 15, 12);
+  const JUL = Date.UTC(2026, 6, 15, 12);
+
+  it("reads a zone's UTC offset, with daylight saving for the season asked", () => {
+    expect(zoneOffsetHours('Asia/Shanghai', JAN)).toBe(8);
+    expect(zoneOffsetHours('Asia/Shanghai', JUL)).toBe(8);
+    expect(zoneOffsetHours('Asia/Kolkata', JAN)).toBe(5.5);
+    expect(zoneOffsetHours('UTC', JAN)).toBe(0);
+    expect(zoneOffsetHours('America/New_York', JAN)).toBe(-5);
+    expect(zoneOffsetHours('America/New_York', JUL)).toBe(-4);
+  });
+
+  it("plans on the zone's wall clock and calendar (was fixed to Shanghai whatever LINLI_TZ said)", () => {
+    const tokyo = wasteConfigInZone('Asia/Tokyo', JAN);
+    expect(tokyo.timezone).toBe('Asia/Tokyo');
+    expect(tokyo.utcOffsetHours).toBe(9);
+    // 15:30 UTC on 15 January is already 16 January in Tokyo, still the 15th in Shanghai.
+    const lateAfternoonUtc = Date.UTC(2026, 0, 15, 15, 30);
+    expect(localDate(lateAfternoonUtc, tokyo.utcOffsetHours)).toBe('2026-01-16');
+    expect(localDate(lateAfternoonUtc, wasteConfigInZone('Asia/Shanghai', JAN).utcOffsetHours)).toBe(
+      '2026-01-15',
+    );
+  });
 });

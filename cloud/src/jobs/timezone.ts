@@ -15,3 +15,19 @@ export function isIanaTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+/**
+ * Offset of `zone` from UTC in hours at instant `at` (Asia/Kolkata → 5.5). For code that works on a
+ * fixed offset: right all year in zones without daylight saving (all of China), else only for the
+ * season of `at`.
+ */
+export function zoneOffsetHours(zone: string, at: number): number {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName')?.value;
+  // "GMT" alone is UTC itself; otherwise "GMT+05:30" / "GMT-03:00".
+  const m = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(name ?? '');
+  if (!m) throw new Error(`no UTC offset for time zone ${zone} (got ${name})`);
+  if (m[1] === undefined) return 0;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) + Number(m[3]) / 60);
+}

@@ -1,4 +1,5 @@
 /** Settings of waste planning, with the defaults the module runs on when nothing is configured. */
+import { zoneOffsetHours } from '../../jobs/timezone.js';
 import type { GeoPoint, RoadMatrix } from './geo.js';
 import type { FleetConfig } from './planner.js';
 
@@ -65,3 +66,12 @@ export const DEFAULT_WASTE_CONFIG: WasteRoutingConfig = {
   timeLimitMs: 5000,
   seed: 1,
 };
+
+/**
+ * The defaults on the deployment's zone (LINLI_TZ): the morning plan runs on its wall clock and the
+ * round's dates and times are its local ones. The fixed offset is the zone's at `at` (startup): exact
+ * in zones without daylight saving, which covers every Chinese deployment.
+ */
+export function wasteConfigInZone(timezone: string, at: number): WasteRoutingConfig {
+  return { ...DEFAULT_WASTE_CONFIG, timezone, utcOffsetHours: zoneOffsetHours(timezone, at) };
+}
