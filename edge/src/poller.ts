@@ -48,11 +48,7 @@ function decodeBlock(
   off: number,
   values: Record<string, FieldValue>,
 ): void {
-  const fields = block.fields;
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    values[f.name] = f.decode(bytes, off, f.at);
-  }
+  block.decodeInto(bytes, off, values);
 }
 
 /** A block's words (or bits as 0/1) as read through bus.read(), decoded into `values`. */

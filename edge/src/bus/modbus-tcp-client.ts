@@ -43,6 +43,8 @@ export interface ClientStats {
   connects: number;
   /** Socket writes: fewer than requests when several go out in one turn. */
   writes: number;
+  /** Socket reads (wakeups with answers): fewer than answers when several arrive together. */
+  reads: number;
 }
 
 /** Function codes this client speaks. */
@@ -150,7 +152,7 @@ export function unpackValues(fc: number, buf: Uint8Array, off: number, count: nu
 }
 
 export class ModbusTcpClient {
-  readonly stats: ClientStats = { requests: 0, timeouts: 0, strays: 0, connects: 0, writes: 0 };
+  readonly stats: ClientStats = { requests: 0, timeouts: 0, strays: 0, connects: 0, writes: 0, reads: 0 };
   private socket?: net.Socket;
   private connected = false;
   private closed = false;
@@ -445,6 +447,7 @@ export class ModbusTcpClient {
    * a frame split across reads is assembled, in a fixed buffer.
    */
   private onData(buf: Uint8Array, n: number): void {
+    this.stats.reads++;
     let off = 0;
     if (this.partialLength > 0) {
       off = this.completePartial(buf, n);
