@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import { DecodeError, type DeviceProfile, type FieldValue, type Quality } from '../../protocols/src/index.js';
 import { CircuitBreaker } from './bus/circuit-breaker.js';
-import { type ModbusBus, ModbusRequestError, type RequestOptions } from './bus/modbus-bus.js';
+import { type ModbusBus, ModbusRequestError, READ_FC, type RequestOptions } from './bus/modbus-bus.js';
+import { ModbusTransaction } from './bus/modbus-tcp-client.js';
 import type { DeviceConfig } from './config.js';
 import { CounterBook, type CounterRange, type CounterSlot, counterRange } from './counters.js';
+import { valuesToBytes } from './decode.js';
 import { RangeGuard } from './plausibility.js';
 import { PollScheduler, type Scheduled } from './poll-scheduler.js';
 import { planReads, type ReadBlock } from './read-plan.js';
@@ -13,6 +15,11 @@ export interface PolledReading {
   ts: number;
   values: Record<string, FieldValue>;
   quality: Quality;
+}
+
+/** A reading as the poller emits it: created with its outbox priority, so every one has one shape. */
+export interface PrioritizedReading extends PolledReading {
+  priority: number;
 }
 
 export interface DeviceCounters {
@@ -34,10 +41,21 @@ export interface DeviceCounters {
   lateness: number[];
 }
 
-function decodeBlock(block: ReadBlock, words: readonly number[], values: Record<string, FieldValue>): void {
+/** Decodes a block's answer: its data bytes at bytes[off..] (words big-endian, bits packed). */
+function decodeBlock(
+  block: ReadBlock,
+  bytes: Uint8Array,
+  off: number,
+  values: Record<string, FieldValue>,
+): void {
+  block.decodeInto(bytes, off, values);
+}
+
+/** A block's words (or bits as 0/1) as read through bus.read(), decoded into `values`. */
+function decodeValues(block: ReadBlock, words: readonly number[], values: Record<string, FieldValue>): void {
   if (words.length < block.count)
     throw new DecodeError(`short response: ${words.length} of ${block.count} words`);
-  for (const f of block.fields) values[f.reg.name] = f.decode(words, f.at);
+  decodeBlock(block, valuesToBytes(block.area, words), 0, values);
 }
 
 /**
@@ -54,38 +72,34 @@ export async function pollDevice(
   parallel = false,
 ): Promise<Record<string, FieldValue>> {
   const values: Record<string, FieldValue> = {};
-  if (parallel && blocks.length > 1) return readAll(bus, unitId, blocks, opts);
+  if (parallel && blocks.length > 1) {
+    const answers = await Promise.all(blocks.map((b) => bus.read(unitId, b.area, b.address, b.count, opts)));
+    for (let i = 0; i < blocks.length; i++) decodeValues(blocks[i]!, answers[i]!, values);
+    return values;
+  }
   for (const block of blocks)
-    decodeBlock(block, await bus.read(unitId, block.area, block.address, block.count, opts), values);
+    decodeValues(block, await bus.read(unitId, block.area, block.address, block.count, opts), values);
   return values;
 }
 
-/** All blocks at once, decoded as their answers come in: one Promise per poll, not one per request. */
-function readAll(
-  bus: ModbusBus,
-  unitId: number,
-  blocks: ReadBlock[],
-  opts: RequestOptions,
-): Promise<Record<string, FieldValue>> {
-  return new Promise((resolve, reject) => {
-    const values: Record<string, FieldValue> = {};
-    let left = blocks.length;
-    let failed = false;
-    for (const block of blocks) {
-      bus.readCb(unitId, block.area, block.address, block.count, opts, (err, words) => {
-        if (failed) return;
-        try {
-          if (err) throw err;
-          decodeBlock(block, words!, values);
-        } catch (e) {
-          failed = true;
-          reject(e);
-          return;
-        }
-        if (--left === 0) resolve(values);
-      });
-    }
-  });
+/** One block's read request, kept by its poller and sent again every poll. */
+class BlockRead extends ModbusTransaction {
+  /** The poll attempt it was last sent for. */
+  attemptId = 0;
+
+  constructor(
+    private readonly poller: DevicePoller,
+    readonly index: number,
+    block: ReadBlock,
+    unitId: number,
+    timeoutMs: number | undefined,
+  ) {
+    super(unitId, READ_FC[block.area], block.address, block.count, timeoutMs);
+  }
+
+  answered(err: Error | undefined, bytes: Uint8Array, off: number): void {
+    this.poller.blockAnswered(this.attemptId, this.index, err, bytes, off);
+  }
 }
 
 const LATENESS_WINDOW = 256;
@@ -96,6 +110,8 @@ export interface PollerOptions {
   /** Counter continuity state; the agent's is persisted with the outbox. */
   counters?: CounterBook;
   now?: () => number;
+  /** The outbox priority of a reading (PriorityClassifier); default: routine (0). */
+  classify?: (reading: PrioritizedReading) => number;
 }
 
 /**
@@ -129,6 +145,9 @@ export class DevicePoller {
   private readonly scheduler: PollScheduler;
   private readonly now: () => number;
   private readonly opts: RequestOptions;
+  private readonly classify: (reading: PrioritizedReading) => number;
+  /** One reusable request per block (replaced if still out when the block is sent again). */
+  private readonly reads: BlockRead[];
   private scheduled?: Scheduled;
   private nextAt = 0;
   private failing = false;
@@ -151,7 +170,7 @@ export class DevicePoller {
     private readonly bus: ModbusBus,
     readonly device: DeviceConfig,
     profile: DeviceProfile,
-    private readonly emit: (reading: PolledReading) => void,
+    private readonly emit: (reading: PrioritizedReading) => void,
     private readonly logger: Logger,
     options: PollerOptions = {},
   ) {
@@ -164,6 +183,12 @@ export class DevicePoller {
     this.scheduler = options.scheduler ?? new PollScheduler(1);
     this.now = options.now ?? Date.now;
     this.opts = { timeoutMs: device.timeoutMs, turnaroundMs: device.turnaroundMs };
+    this.classify = options.classify ?? (() => 0);
+    this.reads = this.blocks.map((_, i) => this.blockRead(i));
+  }
+
+  private blockRead(i: number): BlockRead {
+    return new BlockRead(this, i, this.blocks[i]!, this.device.unitId, this.device.timeoutMs);
   }
 
   start(firstAt = this.now()): void {
@@ -207,17 +232,19 @@ export class DevicePoller {
   };
 
   private readBlock(id: number, i: number): void {
-    const b = this.blocks[i]!;
-    this.bus.readCb(this.device.unitId, b.area, b.address, b.count, this.opts, (err, words) =>
-      this.onBlock(id, i, err, words),
-    );
+    let r = this.reads[i]!;
+    // Still out from an abandoned attempt (answered late or timing out): send a fresh one.
+    if (r.busy) r = this.reads[i] = this.blockRead(i);
+    r.attemptId = id;
+    this.bus.submit(r, this.opts);
   }
 
-  private onBlock(id: number, i: number, err: Error | undefined, words: number[] | undefined): void {
+  /** @internal A block's answer (BlockRead.answered): its data bytes at bytes[off..], or an error. */
+  blockAnswered(id: number, i: number, err: Error | undefined, bytes: Uint8Array, off: number): void {
     if (id !== this.attemptId || this.left === 0) return; // an abandoned attempt, or one already failed
     try {
       if (err) throw err;
-      decodeBlock(this.blocks[i]!, words!, this.values);
+      decodeBlock(this.blocks[i]!, bytes, off, this.values);
     } catch (e) {
       this.left = 0;
       this.attemptFailed(e);
@@ -238,7 +265,15 @@ export class DevicePoller {
       this.failing = false;
       this.screen(values);
       // The sample time is when the device answered, not when the poll was queued.
-      this.emit({ device: this.device.id, ts: this.now(), values, quality: 'good' });
+      const reading: PrioritizedReading = {
+        device: this.device.id,
+        ts: this.now(),
+        values,
+        quality: 'good',
+        priority: 0,
+      };
+      reading.priority = this.classify(reading);
+      this.emit(reading);
     } catch (err) {
       this.attemptFailed(err);
       return;
@@ -337,7 +372,15 @@ export class DevicePoller {
   private markFailing(err: unknown): void {
     if (!this.failing) {
       this.logger.warn({ device: this.device.id, err: (err as Error).message }, 'device poll failed');
-      this.emit({ device: this.device.id, ts: this.now(), values: {}, quality: 'comm_fail' });
+      const reading: PrioritizedReading = {
+        device: this.device.id,
+        ts: this.now(),
+        values: {},
+        quality: 'comm_fail',
+        priority: 0,
+      };
+      reading.priority = this.classify(reading);
+      this.emit(reading);
     }
     this.failing = true;
   }

@@ -4,10 +4,10 @@ import { ModbusBus } from './bus/modbus-bus.js';
 import type { EdgeConfig } from './config.js';
 import { CounterBook } from './counters.js';
 import { PollScheduler } from './poll-scheduler.js';
-import { DevicePoller, type PolledReading } from './poller.js';
+import { DevicePoller, type PrioritizedReading } from './poller.js';
 import { PriorityClassifier } from './priority.js';
 
-export type ReadingSink = (reading: PolledReading & { priority: number }) => void;
+export type ReadingSink = (reading: PrioritizedReading) => void;
 
 export interface PollingOptions {
   /** Counter continuity state; the agent passes the one persisted with its outbox. */
@@ -52,19 +52,11 @@ export class PollingSet {
       const profile = profiles.get(d.profile)!;
       const c = classifiers.get(d.profile) ?? new PriorityClassifier(profile);
       classifiers.set(d.profile, c);
-      return new DevicePoller(
-        this.buses.get(d.bus)!,
-        d,
-        profile,
-        (reading) => {
-          // The poller's own object, given its priority: no copy per reading.
-          const r = reading as PolledReading & { priority: number };
-          r.priority = c.classify(reading);
-          sink(r);
-        },
-        logger.child({ device: d.id }),
-        { scheduler: this.scheduler, counters },
-      );
+      return new DevicePoller(this.buses.get(d.bus)!, d, profile, sink, logger.child({ device: d.id }), {
+        scheduler: this.scheduler,
+        counters,
+        classify: (r) => c.classify(r),
+      });
     });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileDecoder } from '../../edge/src/decode.js';
+import { compileDecoder, valuesToBytes } from '../../edge/src/decode.js';
 import { RangeGuard } from '../../edge/src/plausibility.js';
 import {
   type ByteOrder,
@@ -49,8 +49,13 @@ describe('compiled register decoders', () => {
           for (let n = 0; n < 200; n++) {
             const words = Array.from({ length: span }, rand);
             if (n === 0) words.fill(0xffff);
-            // Read from the middle of a longer answer, as a block does.
-            const got = decode([1, 2, ...words, 3], 2);
+            // Read from the middle of a longer answer, as a block does, whose data starts at an odd
+            // byte of the receive buffer.
+            const bytes = Buffer.concat([
+              Buffer.from([0xaa, 0xbb, 0xcc]),
+              valuesToBytes('holding', [1, 2, ...words, 3]),
+            ]);
+            const got = decode(bytes, 3, 2);
             const want = reference(def, words);
             if (Number.isNaN(want)) expect(got).toBeNaN();
             else expect(got).toBe(want);
@@ -64,9 +69,22 @@ describe('compiled register decoders', () => {
     for (const profile of loadProfiles().values()) {
       for (const tv of profile.testVectors) {
         const reg = profile.registers.find((r) => r.name === tv.register)!;
-        expect(compileDecoder(reg)(tv.raw, 0), `${profile.model}.${reg.name}`).toEqual(tv.value);
+        const got = compileDecoder(reg)(valuesToBytes(reg.area, tv.raw), 0, 0);
+        expect(got, `${profile.model}.${reg.name}`).toEqual(tv.value);
       }
     }
+  });
+
+  it('read bits packed as on the wire (LSB first), at any bit of the block, and bool words', () => {
+    const bits = Array.from({ length: 21 }, (_, i) => (i % 3 === 0 || i === 20 ? 1 : 0));
+    const packed = Buffer.concat([Buffer.from([0xff]), valuesToBytes('discrete', bits)]);
+    for (let at = 0; at < bits.length; at++) {
+      const def: RegisterDef = { name: 'b', area: 'discrete', address: at, type: 'bool', kind: 'event' };
+      expect(compileDecoder(def)(packed, 1, at), `bit ${at}`).toBe(bits[at] === 1);
+    }
+    const word: RegisterDef = { name: 'w', area: 'holding', address: 0, type: 'bool', kind: 'state' };
+    const words = valuesToBytes('holding', [0, 0x0100, 0x0001, 0]);
+    expect([0, 1, 2, 3].map((at) => compileDecoder(word)(words, 0, at))).toEqual([false, true, true, false]);
   });
 });
 

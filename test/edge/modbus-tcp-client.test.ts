@@ -255,6 +255,74 @@ describe('ModbusTcpClient: connection loss and bad answers', () => {
     }
   });
 
+  it('reassembles answers however TCP cuts them: split at every byte, several in one read, byte by byte', async () => {
+    // The client pipelines three reads; the server answers all three (words, bits, an exception)
+    // as one byte stream, written in two chunks cut at byte `cut` (each chunk holds a frame's end
+    // and/or whole frames and/or a frame's start), or one byte per chunk when cut is 0.
+    let cut = 0;
+    let round = 0;
+    let pendingReq = Buffer.alloc(0);
+    const srv = await rawServer((data, s) => {
+      s.setNoDelay(true);
+      pendingReq = Buffer.concat([pendingReq, data]);
+      const reqs: Array<{ tid: number; fc: number; count: number }> = [];
+      while (pendingReq.length >= 12) {
+        reqs.push({
+          tid: pendingReq.readUInt16BE(0),
+          fc: pendingReq[7]!,
+          count: pendingReq.readUInt16BE(10),
+        });
+        pendingReq = pendingReq.subarray(12);
+      }
+      if (reqs.length < 3) return;
+      const r = round++;
+      const answers = reqs.map(({ tid, fc, count }) => {
+        if (fc === 3)
+          return mbap(tid, 1, [3, count * 2, ...Array.from({ length: count }, (_, i) => [r, i]).flat()]);
+        if (fc === 2) return mbap(tid, 1, [2, (count + 7) >> 3, r & 1 ? 0b101 : 0b010, 0b1]);
+        return mbap(tid, 1, [fc | 0x80, 2]);
+      });
+      const stream = Buffer.concat(answers);
+      const chunks =
+        cut === 0
+          ? [...stream].map((b) => Buffer.from([b]))
+          : [stream.subarray(0, cut), stream.subarray(cut)];
+      let i = 0;
+      const next = () => {
+        if (s.destroyed) return;
+        s.write(chunks[i++]!);
+        if (i < chunks.length) setTimeout(next, cut === 0 ? 1 : 3);
+      };
+      next();
+    });
+    try {
+      const c = client(srv.port, { maxInFlight: 3 });
+      const streamLength = 9 + 10 + (9 + 2) + 9; // FC 3 x5 words, FC 2 x9 bits, an exception
+      for (cut = 0; cut < streamLength; cut++) {
+        const expected = round;
+        const [words, bits, failure] = await Promise.allSettled([
+          c.read(1, 3, 0, 5),
+          c.read(1, 2, 0, 9),
+          c.read(1, 4, 0, 1),
+        ]);
+        expect(words, `cut ${cut}`).toEqual({
+          status: 'fulfilled',
+          value: [0, 1, 2, 3, 4].map((i) => (expected << 8) | i),
+        });
+        expect(bits, `cut ${cut}`).toEqual({
+          status: 'fulfilled',
+          value: expected & 1 ? [1, 0, 1, 0, 0, 0, 0, 0, 1] : [0, 1, 0, 0, 0, 0, 0, 0, 1],
+        });
+        expect(failure.status).toBe('rejected');
+        expect((failure as PromiseRejectedResult).reason.exceptionCode, `cut ${cut}`).toBe(2);
+      }
+      expect(round).toBe(streamLength);
+      expect([c.stats.strays, c.stats.timeouts, c.stats.connects]).toEqual([0, 0, 1]);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('drops the connection on garbage that is not Modbus at all, failing what is pending', async () => {
     let n = 0;
     const srv = await rawServer((req, s) => {

@@ -1,14 +1,17 @@
-import type { FunctionArea } from '../../../protocols/src/index.js';
+import { DecodeError, type FunctionArea } from '../../../protocols/src/index.js';
 import type { BusConfig } from '../config.js';
+import { valuesToBytes } from '../decode.js';
 import { ModbusRequestError } from './errors.js';
-import { type ClientStats, ModbusTcpClient, type ReadCallback } from './modbus-tcp-client.js';
+import { type ClientStats, ModbusTcpClient, type ModbusTransaction } from './modbus-tcp-client.js';
 import { SerialConnection, type SerialRequestOptions } from './serial-connection.js';
 
 export { type ModbusFailure, ModbusRequestError } from './errors.js';
 
 export type RequestOptions = SerialRequestOptions;
 
-const READ_FC = { coil: 1, discrete: 2, holding: 3, input: 4 } as const;
+export const READ_FC = { coil: 1, discrete: 2, holding: 3, input: 4 } as const;
+const AREA_OF_FC: readonly FunctionArea[] = ['holding', 'coil', 'discrete', 'holding', 'input'];
+const NO_BYTES = Buffer.alloc(0);
 
 /**
  * One physical bus. A serial line carries one transaction at a time with the 3.5-character
@@ -66,22 +69,28 @@ export class ModbusBus {
     });
   }
 
-  /** read() with a callback instead of a Promise (the polling hot path on TCP buses). */
-  readCb(
-    unitId: number,
-    area: FunctionArea,
-    address: number,
-    count: number,
-    opts: RequestOptions,
-    done: ReadCallback,
-  ): void {
-    if (this.tcp && !this.closed)
-      this.tcp.readCb(unitId, READ_FC[area], address, count, opts.timeoutMs, done);
-    else
-      this.read(unitId, area, address, count, opts).then(
-        (values) => done(undefined, values),
-        (err: Error) => done(err),
-      );
+  /**
+   * Sends a read the caller keeps and sends again (the polling hot path): a TCP bus answers it
+   * from its receive buffer; a serial bus through read(), its words re-encoded as on the wire.
+   */
+  submit(tx: ModbusTransaction, opts: RequestOptions): void {
+    if (this.tcp && !this.closed) {
+      this.tcp.submit(tx);
+      return;
+    }
+    tx.busy = true;
+    this.read(tx.unitId, AREA_OF_FC[tx.fc]!, tx.address, tx.count, opts).then(
+      (values) => {
+        tx.busy = false;
+        if (values.length < tx.count)
+          tx.answered(new DecodeError(`short response: ${values.length} of ${tx.count} words`), NO_BYTES, 0);
+        else tx.answered(undefined, valuesToBytes(AREA_OF_FC[tx.fc]!, values), 0);
+      },
+      (err: Error) => {
+        tx.busy = false;
+        tx.answered(err, NO_BYTES, 0);
+      },
+    );
   }
 
   /** Writes holding registers (FC 6/16) or coils (FC 5/15), for commissioning commands. */

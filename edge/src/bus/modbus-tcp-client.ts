@@ -43,6 +43,8 @@ export interface ClientStats {
   connects: number;
   /** Socket writes: fewer than requests when several go out in one turn. */
   writes: number;
+  /** Socket reads (wakeups with answers): fewer than answers when several arrive together. */
+  reads: number;
 }
 
 /** Function codes this client speaks. */
@@ -57,45 +59,130 @@ export const FC = {
   writeMultipleRegisters: 16,
 } as const;
 
-interface Transaction {
-  tid: number;
-  unitId: number;
-  fc: number;
-  address: number;
-  /** Registers or bits asked for (reads), or written (writes). */
-  count: number;
-  /** PDU bytes after the function code, for writes; reads are encoded from address and count. */
-  body?: Buffer;
-  timeoutMs: number;
-  deadline: number;
-  done: ReadCallback;
+const MBAP_LENGTH = 7;
+/** The longest Modbus TCP ADU: MBAP (7) + 253 PDU bytes. */
+const MAX_ADU = 260;
+const NO_TIMER = Number.POSITIVE_INFINITY;
+/** Outgoing frames are encoded into a slab and written as views of it (no copy per write). */
+const SLAB_SIZE = 64 * 1024;
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * One Modbus request that its owner may send again once it has been answered: the poller keeps one
+ * per block of its read plan, so a poll allocates no request record, no frame and no closure. The
+ * frame (MBAP header and PDU) is built once; sending patches in the transaction id.
+ */
+export abstract class ModbusTransaction {
+  /** MBAP header + PDU; bytes 0-1 (the transaction id) are written when it is sent. */
+  readonly frame: Buffer;
+  /** Set while sent or queued; cleared before answered() is called, so that may send it again. */
+  busy = false;
+  tid = 0;
+  deadline = 0;
+  /** Effective timeout of the current send, ms. */
+  timeoutMs = 0;
+  readonly isWrite: boolean;
+
+  constructor(
+    readonly unitId: number,
+    readonly fc: number,
+    readonly address: number,
+    /** Registers or bits asked for (reads), or written (writes). */
+    readonly count: number,
+    /** Per-request timeout, ms; undefined: the client's. */
+    readonly requestTimeoutMs?: number,
+    /** PDU bytes after the function code, for writes; reads are encoded from address and count. */
+    body?: Buffer,
+  ) {
+    this.isWrite = body !== undefined;
+    const pduLength = 1 + (body ? body.length : 4);
+    const f = Buffer.alloc(MBAP_LENGTH + pduLength);
+    f[4] = (pduLength + 1) >> 8;
+    f[5] = (pduLength + 1) & 0xff;
+    f[6] = unitId;
+    f[7] = fc;
+    if (body) body.copy(f, 8);
+    else {
+      f[8] = address >> 8;
+      f[9] = address & 0xff;
+      f[10] = count >> 8;
+      f[11] = count & 0xff;
+    }
+    this.frame = f;
+  }
+
+  /**
+   * Called once per send: with an error, or with the answer. For reads the data bytes (words
+   * big-endian, or bits packed LSB first) are at buf[off..off + byteCount), checked against the
+   * count asked for; `buf` is the client's receive buffer, valid only during the call.
+   */
+  abstract answered(err: Error | undefined, buf: Uint8Array, off: number): void;
 }
 
 /** Called once per request: with an error, or with the words (or bits as 0/1) read. */
 export type ReadCallback = (err: Error | undefined, values?: number[]) => void;
 
-const MBAP_LENGTH = 7;
-const NO_TIMER = Number.POSITIVE_INFINITY;
+/** A one-off request answered through a ReadCallback (read(), write()). */
+class CallbackTransaction extends ModbusTransaction {
+  constructor(
+    unitId: number,
+    fc: number,
+    address: number,
+    count: number,
+    timeoutMs: number | undefined,
+    body: Buffer | undefined,
+    private readonly done: ReadCallback,
+  ) {
+    super(unitId, fc, address, count, timeoutMs, body);
+  }
+
+  answered(err: Error | undefined, buf: Uint8Array, off: number): void {
+    if (err) this.done(err);
+    else if (this.isWrite) this.done(undefined, []);
+    else this.done(undefined, unpackValues(this.fc, buf, off, this.count));
+  }
+}
+
+/** The words (FC 3/4) or bits as 0/1 (FC 1/2) of an answer's data bytes. */
+export function unpackValues(fc: number, buf: Uint8Array, off: number, count: number): number[] {
+  const values = new Array<number>(count);
+  if (fc <= 2) for (let i = 0; i < count; i++) values[i] = (buf[off + (i >> 3)]! >> (i & 7)) & 1;
+  else for (let i = 0; i < count; i++) values[i] = (buf[off + 2 * i]! << 8) | buf[off + 2 * i + 1]!;
+  return values;
+}
 
 export class ModbusTcpClient {
-  readonly stats: ClientStats = { requests: 0, timeouts: 0, strays: 0, connects: 0, writes: 0 };
+  readonly stats: ClientStats = { requests: 0, timeouts: 0, strays: 0, connects: 0, writes: 0, reads: 0 };
   private socket?: net.Socket;
   private connected = false;
   private closed = false;
   private connectTimer?: NodeJS.Timeout;
   private lastFailureAt = Number.NEGATIVE_INFINITY;
   private lastFailure = '';
-  private readonly pending = new Map<number, Transaction>();
+  /**
+   * Transactions in flight, at their transaction id modulo the table size (a power of two, at
+   * least twice maxInFlight, so a free id is found at once): an array index instead of a Map.
+   */
+  private readonly table: Array<ModbusTransaction | undefined>;
+  private readonly mask: number;
+  private pendingCount = 0;
   /** Transactions waiting for a free in-flight slot or for the connection, in order. */
-  private queue: Array<Transaction | undefined> = [];
+  private queue: Array<ModbusTransaction | undefined> = [];
   private queueHead = 0;
   private nextTid = 0;
-  /** Frames encoded this turn, written in one go by flush(). */
-  private staging = Buffer.allocUnsafe(1024);
-  private readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
+  /**
+   * Frames encoded this turn are at slab[slabStart..staged), written by flush() as one view of
+   * the slab; written bytes are never touched again (the socket may hold them until the kernel
+   * takes them): a full slab is replaced, not reused.
+   */
+  private slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  private slabStart = 0;
   private staged = 0;
+  private readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
+  /** The start of a frame split across reads (at most one ADU). */
+  private readonly partial = Buffer.allocUnsafe(MAX_ADU);
+  private partialLength = 0;
   private flushScheduled = false;
-  private rest?: Buffer;
   private timer?: NodeJS.Timeout;
   private timerAt = NO_TIMER;
   private drained?: () => void;
@@ -113,13 +200,17 @@ export class ModbusTcpClient {
   private readonly where: string;
 
   constructor(private readonly options: ModbusTcpClientOptions) {
-    this.maxInFlight = options.maxInFlight ?? 1;
+    this.maxInFlight = Math.max(1, Math.min(options.maxInFlight ?? 1, 0x8000));
     this.timeoutMs = options.timeoutMs ?? 1000;
     this.reconnectDelayMs = options.reconnectDelayMs ?? 250;
     this.coalesceBurst = options.readCoalescing?.burst ?? 16;
     this.coalesceDelayMs = options.readCoalescing?.delayMs ?? 4;
     this.gate = options.readCoalescing?.gate ?? sharedReadGate;
     this.where = `Modbus TCP ${options.host}:${options.port}`;
+    let size = 16;
+    while (size < 2 * this.maxInFlight) size *= 2;
+    this.table = new Array<ModbusTransaction | undefined>(size).fill(undefined);
+    this.mask = size - 1;
   }
 
   get isConnected(): boolean {
@@ -128,7 +219,7 @@ export class ModbusTcpClient {
 
   /** Transactions sent and not yet answered. */
   get inFlight(): number {
-    return this.pending.size;
+    return this.pendingCount;
   }
 
   /** Reads registers (FC 3/4) as words, or bits (FC 1/2) as 0/1. */
@@ -140,22 +231,12 @@ export class ModbusTcpClient {
     timeoutMs?: number,
   ): Promise<number[]> {
     return new Promise((resolve, reject) => {
-      this.submit(unitId, fc, address, count, undefined, timeoutMs, (err, values) =>
-        err ? reject(err) : resolve(values!),
+      this.submit(
+        new CallbackTransaction(unitId, fc, address, count, timeoutMs, undefined, (err, values) =>
+          err ? reject(err) : resolve(values!),
+        ),
       );
     });
-  }
-
-  /** read() without a Promise per request, for the polling hot path. */
-  readCb(
-    unitId: number,
-    fc: 1 | 2 | 3 | 4,
-    address: number,
-    count: number,
-    timeoutMs: number | undefined,
-    done: ReadCallback,
-  ): void {
-    this.submit(unitId, fc, address, count, undefined, timeoutMs, done);
   }
 
   /** Writes registers (FC 6 for one, 16 for several) or coils (FC 5 / 15); values are words or 0/1. */
@@ -168,47 +249,37 @@ export class ModbusTcpClient {
   ): Promise<void> {
     const { fc, body } = encodeWrite(area, address, values);
     return new Promise((resolve, reject) => {
-      this.submit(unitId, fc, address, values.length, body, timeoutMs, (err) =>
-        err ? reject(err) : resolve(),
+      this.submit(
+        new CallbackTransaction(unitId, fc, address, values.length, timeoutMs, body, (err) =>
+          err ? reject(err) : resolve(),
+        ),
       );
     });
   }
 
-  private submit(
-    unitId: number,
-    fc: number,
-    address: number,
-    count: number,
-    body: Buffer | undefined,
-    timeoutMs: number | undefined,
-    done: ReadCallback,
-  ): void {
+  /**
+   * Sends a transaction (the polling hot path: the caller keeps it and sends it again after it
+   * was answered). Its answered() is called exactly once, never synchronously with an error.
+   */
+  submit(tx: ModbusTransaction): void {
+    if (tx.busy) throw new Error('transaction already sent and not yet answered');
     if (this.closed) {
-      failSoon(done, new ModbusRequestError('connection', `${this.where}: client is closed`));
+      failSoon(tx, new ModbusRequestError('connection', `${this.where}: client is closed`));
       return;
     }
-    const timeout = timeoutMs ?? this.timeoutMs;
+    const timeout = tx.requestTimeoutMs ?? this.timeoutMs;
     if (!this.socket) {
       // While the server is unreachable, fail at once rather than opening a socket per request.
       if (Date.now() - this.lastFailureAt < this.reconnectDelayMs) {
-        failSoon(done, new ModbusRequestError('connection', this.lastFailure));
+        failSoon(tx, new ModbusRequestError('connection', this.lastFailure));
         return;
       }
       this.connect(timeout);
     }
     this.stats.requests++;
-    const tx: Transaction = {
-      tid: 0,
-      unitId,
-      fc,
-      address,
-      count,
-      body,
-      timeoutMs: timeout,
-      deadline: 0,
-      done,
-    };
-    if (this.connected && this.pending.size < this.maxInFlight && this.queueHead === this.queue.length)
+    tx.busy = true;
+    tx.timeoutMs = timeout;
+    if (this.connected && this.pendingCount < this.maxInFlight && this.queueHead === this.queue.length)
       this.send(tx);
     else this.queue.push(tx);
   }
@@ -222,7 +293,7 @@ export class ModbusTcpClient {
       onread: {
         buffer: this.readBuffer,
         callback: (n: number, buf: Uint8Array): boolean => {
-          if (this.socket === socket) this.onData(buf as Buffer, n);
+          if (this.socket === socket) this.onData(buf, n);
           return true; // keep reading (pausing is done with socket.pause())
         },
       },
@@ -263,20 +334,31 @@ export class ModbusTcpClient {
     this.framesStaged = 0;
     this.socket = undefined;
     this.connected = false;
-    this.rest = undefined;
-    this.staged = 0;
-    const failed = [...this.pending.values(), ...(this.queue.slice(this.queueHead) as Transaction[])];
-    this.pending.clear();
+    this.partialLength = 0;
+    this.slabStart = this.staged;
+    const failed: ModbusTransaction[] = [];
+    for (let i = 0; i < this.table.length; i++) {
+      const tx = this.table[i];
+      if (tx) {
+        failed.push(tx);
+        this.table[i] = undefined;
+      }
+    }
+    this.pendingCount = 0;
+    for (let i = this.queueHead; i < this.queue.length; i++) failed.push(this.queue[i]!);
     this.queue = [];
     this.queueHead = 0;
     this.disarmTimer();
-    for (const tx of failed) tx.done(err);
+    for (const tx of failed) {
+      tx.busy = false;
+      tx.answered(err, NO_BYTES, 0);
+    }
     this.checkDrained();
   }
 
   /** Sends queued transactions while there is room in flight. */
   private pump(): void {
-    while (this.connected && this.pending.size < this.maxInFlight && this.queueHead < this.queue.length) {
+    while (this.connected && this.pendingCount < this.maxInFlight && this.queueHead < this.queue.length) {
       const tx = this.queue[this.queueHead]!;
       this.queue[this.queueHead++] = undefined; // let it be collected
       this.send(tx);
@@ -287,13 +369,14 @@ export class ModbusTcpClient {
     }
   }
 
-  private send(tx: Transaction): void {
+  private send(tx: ModbusTransaction): void {
     let tid = this.nextTid;
-    while (this.pending.has(tid)) tid = (tid + 1) & 0xffff;
+    while (this.table[tid & this.mask] !== undefined) tid = (tid + 1) & 0xffff;
     this.nextTid = (tid + 1) & 0xffff;
     tx.tid = tid;
     tx.deadline = Date.now() + tx.timeoutMs;
-    this.pending.set(tid, tx);
+    this.table[tid & this.mask] = tx;
+    this.pendingCount++;
     this.encode(tx);
     this.framesStaged++;
     if (tx.deadline < this.timerAt) this.armTimer(tx.deadline);
@@ -305,43 +388,32 @@ export class ModbusTcpClient {
     }
   }
 
-  private encode(tx: Transaction): void {
-    const pduLength = 1 + (tx.body ? tx.body.length : 4);
-    const size = MBAP_LENGTH + pduLength;
-    if (this.staged + size > this.staging.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.staging.length * 2, this.staged + size));
-      this.staging.copy(bigger, 0, 0, this.staged);
-      this.staging = bigger;
+  private encode(tx: ModbusTransaction): void {
+    const frame = tx.frame;
+    const size = frame.length;
+    if (this.staged + size > this.slab.length) {
+      // A fresh slab: the old one may still be held by the socket for bytes already written.
+      const waiting = this.staged - this.slabStart;
+      const next = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, 2 * (waiting + size)));
+      this.slab.copy(next, 0, this.slabStart, this.staged);
+      this.slab = next;
+      this.slabStart = 0;
+      this.staged = waiting;
     }
-    const b = this.staging;
-    let o = this.staged;
+    const b = this.slab;
+    const o = this.staged;
     b[o] = tx.tid >> 8;
     b[o + 1] = tx.tid & 0xff;
-    b[o + 2] = 0;
-    b[o + 3] = 0;
-    b[o + 4] = (pduLength + 1) >> 8;
-    b[o + 5] = (pduLength + 1) & 0xff;
-    b[o + 6] = tx.unitId;
-    b[o + 7] = tx.fc;
-    o += 8;
-    if (tx.body) {
-      tx.body.copy(b, o);
-    } else {
-      b[o] = tx.address >> 8;
-      b[o + 1] = tx.address & 0xff;
-      b[o + 2] = tx.count >> 8;
-      b[o + 3] = tx.count & 0xff;
-    }
-    this.staged += size;
+    for (let i = 2; i < size; i++) b[o + i] = frame[i]!;
+    this.staged = o + size;
   }
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
-    if (this.staged === 0 || !this.socket) return;
-    // A copy: the socket may hold on to what it is given until the kernel takes it.
-    const out = Buffer.allocUnsafe(this.staged);
-    this.staging.copy(out, 0, 0, this.staged);
-    this.staged = 0;
+    if (this.staged === this.slabStart || !this.socket) return;
+    // A view, not a copy: these bytes of the slab are never written again.
+    const out = this.slab.subarray(this.slabStart, this.staged);
+    this.slabStart = this.staged;
     this.stats.writes++;
     this.socket.write(out);
     if (this.framesStaged >= this.coalesceBurst && this.coalesceDelayMs > 0) {
@@ -370,88 +442,125 @@ export class ModbusTcpClient {
     this.gate.cancel(this.releaseReads);
   }
 
-  /** `n` new bytes at the start of the shared read buffer. */
-  private onData(readBuffer: Buffer, n: number): void {
-    let buf = readBuffer.subarray(0, n);
-    if (this.rest) {
-      buf = Buffer.concat([this.rest, buf]);
-      this.rest = undefined;
-    }
+  /**
+   * `n` new bytes at the start of the shared read buffer. Frames are handled where they lie; only
+   * a frame split across reads is assembled, in a fixed buffer.
+   */
+  private onData(buf: Uint8Array, n: number): void {
+    this.stats.reads++;
     let off = 0;
-    while (buf.length - off >= MBAP_LENGTH + 1) {
+    if (this.partialLength > 0) {
+      off = this.completePartial(buf, n);
+      if (off < 0) return;
+    }
+    while (n - off >= 6) {
       const length = (buf[off + 4]! << 8) | buf[off + 5]!;
       if (buf[off + 2] !== 0 || buf[off + 3] !== 0 || length < 2 || length > 254) {
-        // Not Modbus (or out of step): nothing after this can be trusted.
-        this.socket?.destroy(new Error('malformed MBAP header'));
+        this.outOfStep();
         return;
       }
-      if (buf.length - off < 6 + length) break;
+      if (n - off < 6 + length) break;
       this.onFrame(buf, off, length);
       off += 6 + length;
     }
-    // A copy: the read buffer is overwritten by the next read.
-    if (off < buf.length) this.rest = Buffer.from(buf.subarray(off));
+    // The start of the next frame (shorter than one ADU): the read buffer is overwritten next read.
+    if (off < n) {
+      this.partial.set(buf.subarray(off, n), 0);
+      this.partialLength = n - off;
+    }
     // Answers to a burst still due: read the next ones in one gated step, not packet by packet.
     if (this.inBurst) {
-      if (this.pending.size === 0) this.inBurst = false;
+      if (this.pendingCount === 0) this.inBurst = false;
       else this.holdReads();
     }
     this.pump();
     this.checkDrained();
   }
 
+  /**
+   * Adds bytes of a new read to the split frame; handles it once whole. Returns how many bytes of
+   * the read it took (all of them if the frame is still not whole), or -1 if the stream is broken.
+   */
+  private completePartial(buf: Uint8Array, n: number): number {
+    const p = this.partial;
+    let used = 0;
+    if (this.partialLength < 6) {
+      used = Math.min(6 - this.partialLength, n);
+      p.set(buf.subarray(0, used), this.partialLength);
+      this.partialLength += used;
+      if (this.partialLength < 6) return used;
+    }
+    const length = (p[4]! << 8) | p[5]!;
+    if (p[2] !== 0 || p[3] !== 0 || length < 2 || length > 254) {
+      this.outOfStep();
+      return -1;
+    }
+    const take = Math.min(6 + length - this.partialLength, n - used);
+    p.set(buf.subarray(used, used + take), this.partialLength);
+    this.partialLength += take;
+    used += take;
+    if (this.partialLength === 6 + length) {
+      this.partialLength = 0;
+      this.onFrame(p, 0, length);
+    }
+    return used;
+  }
+
+  /** Not Modbus (or out of step): nothing after this can be trusted. */
+  private outOfStep(): void {
+    this.partialLength = 0;
+    this.socket?.destroy(new Error('malformed MBAP header'));
+  }
+
   /** One complete frame at buf[off..off+6+length). */
-  private onFrame(buf: Buffer, off: number, length: number): void {
+  private onFrame(buf: Uint8Array, off: number, length: number): void {
     const tid = (buf[off]! << 8) | buf[off + 1]!;
-    const tx = this.pending.get(tid);
-    if (!tx) {
+    const slot = tid & this.mask;
+    const tx = this.table[slot];
+    if (tx === undefined || tx.tid !== tid) {
       this.stats.strays++;
       return;
     }
-    this.pending.delete(tid);
+    this.table[slot] = undefined;
+    this.pendingCount--;
+    tx.busy = false;
     // The unit id in the answer is not checked: the transaction id identifies the request, and
     // some devices answer with unit 0 or 255 whatever was asked.
     const fc = buf[off + 7]!;
     const pdu = off + 8; // first byte after the function code
     const pduBytes = length - 2;
     if (fc === (tx.fc | 0x80)) {
-      if (pduBytes >= 1) tx.done(exceptionError(buf[pdu]!));
-      else tx.done(this.malformed(tx, 'exception without a code'));
+      if (pduBytes >= 1) tx.answered(exceptionError(buf[pdu]!), NO_BYTES, 0);
+      else tx.answered(this.malformed(tx, 'exception without a code'), NO_BYTES, 0);
       return;
     }
     if (fc !== tx.fc) {
-      tx.done(this.malformed(tx, `answer has function code ${fc}`));
+      tx.answered(this.malformed(tx, `answer has function code ${fc}`), NO_BYTES, 0);
       return;
     }
-    if (tx.body) {
+    if (tx.isWrite) {
       // Writes echo the address (and value or quantity): 4 bytes.
-      if (pduBytes < 4) tx.done(this.malformed(tx, `${pduBytes}-byte answer to a write`));
-      else tx.done(undefined, []);
+      if (pduBytes < 4) tx.answered(this.malformed(tx, `${pduBytes}-byte answer to a write`), NO_BYTES, 0);
+      else tx.answered(undefined, buf, pdu);
       return;
     }
-    const bits = fc <= 2;
-    const expected = bits ? (tx.count + 7) >> 3 : tx.count * 2;
+    const expected = fc <= 2 ? (tx.count + 7) >> 3 : tx.count * 2;
     const byteCount = buf[pdu]!;
     if (pduBytes < 1 || byteCount !== expected || pduBytes !== 1 + byteCount) {
-      tx.done(
+      tx.answered(
         this.malformed(
           tx,
           `short or long answer: ${pduBytes - 1} data bytes, byte count ${byteCount}, expected ${expected}`,
         ),
+        NO_BYTES,
+        0,
       );
       return;
     }
-    const values = new Array<number>(tx.count);
-    const data = pdu + 1;
-    if (bits) {
-      for (let i = 0; i < tx.count; i++) values[i] = (buf[data + (i >> 3)]! >> (i & 7)) & 1;
-    } else {
-      for (let i = 0; i < tx.count; i++) values[i] = (buf[data + 2 * i]! << 8) | buf[data + 2 * i + 1]!;
-    }
-    tx.done(undefined, values);
+    tx.answered(undefined, buf, pdu + 1);
   }
 
-  private malformed(tx: Transaction, what: string): ModbusRequestError {
+  private malformed(tx: ModbusTransaction, what: string): ModbusRequestError {
     return new ModbusRequestError('malformed', `${this.where} unit ${tx.unitId} FC ${tx.fc}: ${what}`);
   }
 
@@ -469,30 +578,39 @@ export class ModbusTcpClient {
 
   /**
    * One timer per connection, set for the earliest deadline, instead of one per request: answers
-   * just leave the pending map, and the timer, when it fires, fails what is overdue and re-arms.
+   * just leave the table, and the timer, when it fires, fails what is overdue and re-arms.
    */
   private readonly onTimer = (): void => {
     this.timer = undefined;
     this.timerAt = NO_TIMER;
     const now = Date.now();
     let next = NO_TIMER;
-    const overdue: Transaction[] = [];
-    for (const tx of this.pending.values()) {
-      if (tx.deadline <= now) overdue.push(tx);
-      else if (tx.deadline < next) next = tx.deadline;
+    const overdue: ModbusTransaction[] = [];
+    for (let i = 0; i < this.table.length; i++) {
+      const tx = this.table[i];
+      if (tx === undefined) continue;
+      if (tx.deadline <= now) {
+        overdue.push(tx);
+        this.table[i] = undefined;
+        this.pendingCount--;
+      } else if (tx.deadline < next) next = tx.deadline;
     }
     for (const tx of overdue) {
-      this.pending.delete(tx.tid);
       this.stats.timeouts++;
-      tx.done(new ModbusRequestError('timeout', `no response (timed out after ${tx.timeoutMs} ms)`));
+      tx.busy = false;
+      tx.answered(
+        new ModbusRequestError('timeout', `no response (timed out after ${tx.timeoutMs} ms)`),
+        NO_BYTES,
+        0,
+      );
     }
-    if (next !== NO_TIMER) this.armTimer(next);
+    if (next !== NO_TIMER && next < this.timerAt) this.armTimer(next);
     this.pump();
     this.checkDrained();
   };
 
   private checkDrained(): void {
-    if (this.drained && this.pending.size === 0 && this.queueHead === this.queue.length) {
+    if (this.drained && this.pendingCount === 0 && this.queueHead === this.queue.length) {
       this.drained();
       this.drained = undefined;
     }
@@ -501,7 +619,7 @@ export class ModbusTcpClient {
   /** Waits for the transactions in flight to settle, then closes the connection. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.pending.size > 0 || this.queueHead < this.queue.length)
+    if (this.pendingCount > 0 || this.queueHead < this.queue.length)
       await new Promise<void>((resolve) => {
         this.drained = resolve;
       });
@@ -520,8 +638,12 @@ export class ModbusTcpClient {
 }
 
 /** Fails a request after the caller's turn, as a rejected Promise would. */
-function failSoon(done: ReadCallback, err: ModbusRequestError): void {
-  queueMicrotask(() => done(err));
+function failSoon(tx: ModbusTransaction, err: ModbusRequestError): void {
+  tx.busy = true;
+  queueMicrotask(() => {
+    tx.busy = false;
+    tx.answered(err, NO_BYTES, 0);
+  });
 }
 
 function encodeWrite(
