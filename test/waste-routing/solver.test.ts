@@ -131,6 +131,22 @@ describe('solve', () => {
     expect(res.cost).toBeLessThan(cw.cost);
   });
 
+  it('with soft capacity and an unlimited fleet returns a feasible plan, deterministically', () => {
+    // 119 customers, 6 routes at the capacity bound: softCapacity 'auto' prices overloads instead
+    // of forbidding them; the result must still be feasible and reproducible for a seed.
+    const inst = parseVrpInstance(read('X-n120-k6.vrp'), 'unlimited');
+    const params = { softCapacity: 'auto' as const };
+    const a = solve(inst, { maxIterations: 4000, seed: 5, params });
+    const b = solve(inst, { maxIterations: 4000, seed: 5, params });
+    expect(a.feasible).toBe(true);
+    expect(checkSolution(inst, a.routes).errors).toEqual([]);
+    expect(b.routes).toEqual(a.routes);
+    expect(a.cost).toBeLessThan(checkSolution(inst, clarkeWright(inst)).cost);
+    const hard = solve(inst, { maxIterations: 4000, seed: 5 });
+    expect(checkSolution(inst, hard.routes).errors).toEqual([]);
+    expect(JSON.stringify(hard.routes)).not.toBe(JSON.stringify(a.routes)); // the option is in effect
+  });
+
   it('is deterministic for a seed and an iteration budget', () => {
     const inst = parseVrpInstance(read('A-n45-k7.vrp'), 'exact-k');
     const a = solve(inst, { maxIterations: 3000, seed: 42 });

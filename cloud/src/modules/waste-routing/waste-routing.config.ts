@@ -35,6 +35,11 @@ export interface WasteRoutingConfig {
   fireTempC: number;
   tiltDeg: number;
   timeLimitMs: number;
+  /**
+   * Iteration budget of the solver (the time limit still applies): a plan that does not depend on
+   * machine load, as tests and evaluations want. Unset: the time limit alone.
+   */
+  maxIterations?: number;
   seed: number;
   road?: RoadMatrix;
 }

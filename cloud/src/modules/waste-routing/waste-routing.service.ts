@@ -86,6 +86,7 @@ export class WasteRoutingService {
       fleet,
       startAt: Math.max(pickupAt, now),
       timeLimitMs: cfg.timeLimitMs,
+      ...(cfg.maxIterations !== undefined ? { maxIterations: cfg.maxIterations } : {}),
       seed: cfg.seed,
       ...(cfg.road ? { road: cfg.road } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -56,6 +56,11 @@ export class RuinRecreate {
   private readonly candRoutes: Int32Array;
   private readonly candMark: Int32Array;
   private candStamp = 0;
+  /**
+   * Unlimited fleet: insert into overloaded (or too long) routes at their penalised cost, and open
+   * a new route only when that is cheaper. Off: such positions are skipped (hard constraints).
+   */
+  softCapacity = false;
   /** Transposed matrix: row c holds d(j -> c), so both insertion terms read rows of c (cache). */
   private distT: Float64Array | undefined;
 
@@ -229,61 +234,44 @@ export class RuinRecreate {
     return k;
   }
 
+  /** Cheapest insertion found by the last scan(): cost change, route (-1: none), position. */
+  private insCost = 0;
+  private insRoute = -1;
+  private insPos = -1;
+  /** Positions the last scan() would have taken but skipped by a blink. */
+  private blinked = 0;
+
   /** Greedy insertion with blinks of all removed customers. */
   recreate(s: Solution, pen: Penalty): void {
     this.sortRemoved(s);
-    const rng = this.rng;
     const blink = this.params.blinkRate;
     const inst = s.inst;
     const d = inst.dist;
     const N = s.N;
     if (!this.distT) this.distT = transpose(d, N);
-    const dT = this.distT;
-    const cumDist = s.cumDist;
-    const q = inst.demand;
-    const hard = !s.fixedSlots;
-    const Q = inst.capacity;
-    const maxD = inst.maxRouteDistance ?? Number.POSITIVE_INFINITY;
+    // Soft unlimited fleet: a route of its own competes with the penalised insertions.
+    const openable = !s.fixedSlots && this.softCapacity;
     const skip = inst.skip;
     for (let i = 0; i < this.nRemoved; i++) {
       const c = this.removed[i]!;
-      const qc = q[c]!;
       const cN = c * N;
-      let bestCost = Number.POSITIVE_INFINITY;
-      let bestR = -1;
-      let bestPos = -1;
       const all = this.params.insertNeighbors <= 0;
-      const nCand = all ? s.nRoutes : this.candidateRoutes(s, c);
-      for (let ci = 0; ci < nCand; ci++) {
-        const r = all ? ci : this.candRoutes[ci]!;
-        const load = s.load[r]!;
-        const newLoad = load + qc;
-        if (hard && newLoad > Q + 1e-9) continue;
-        const rd = s.rdist[r]!;
-        const arr = s.routes[r]!;
-        const L = s.len[r]!;
-        const basePen = hard ? 0 : pen.of(load, rd, L);
-        // The removed edge (prev, next) is read from the route's prefix distances rather than the
-        // matrix: all reads then hit the row of c and a small array, which stay in L1 cache.
-        let prev = 0;
-        let prevCum = 0;
-        for (let p = 0; p <= L; p++) {
-          const next = p < L ? arr[p]! : 0;
-          const nextCum = p < L ? cumDist[next]! : rd;
-          let delta = dT[cN + prev]! + d[cN + next]! - (nextCum - prevCum);
-          prev = next;
-          prevCum = nextCum;
-          if (hard) {
-            if (rd + delta > maxD + 1e-9) continue;
-          } else delta += pen.of(newLoad, rd + delta, L + 1) - basePen;
-          if (delta < bestCost && (blink === 0 || rng.next() >= blink)) {
-            bestCost = delta;
-            bestR = r;
-            bestPos = p;
-          }
-        }
-      }
+      this.scan(s, pen, c, all ? -1 : this.candidateRoutes(s, c), blink);
+      // Blinks diversify the choice between positions; they must not decide that there is no
+      // position at all (with a small fixed fleet that threw, or silently left an optional
+      // customer out; with an unlimited fleet it opened a needless route): scan again without.
+      if (this.insRoute < 0 && this.blinked > 0)
+        this.scan(s, pen, c, all ? -1 : this.candidateRoutes(s, c), 0);
+      // Fixed fleet, neighbour routes only, none of them routed: any route will do.
+      if (this.insRoute < 0 && !all && s.fixedSlots) this.scan(s, pen, c, -1, 0);
+      let bestR = this.insRoute;
+      let bestPos = this.insPos;
+      const bestCost = this.insCost;
       const skipC = skip ? skip[c]! : Number.POSITIVE_INFINITY;
+      if (openable && bestR >= 0) {
+        const rt = d[c]! + d[cN]!;
+        if (rt + pen.routeWeight + pen.of(inst.demand[c]!, rt, 1) < bestCost) bestR = -1;
+      }
       if (bestR < 0) {
         // A route of its own costs the round trip; an optional customer is left out instead
         // when that is cheaper (or when the fleet is exhausted).
@@ -300,6 +288,72 @@ export class RuinRecreate {
       s.len[bestR] = L + 1;
       s.updateRoute(bestR);
     }
+  }
+
+  /**
+   * Finds the cheapest insertion of c (with blinks at rate `blink`) into every route
+   * (nCand < 0) or into the first nCand of candRoutes; sets insCost/insRoute/insPos/blinked.
+   */
+  private scan(s: Solution, pen: Penalty, c: number, nCand: number, blink: number): void {
+    const rng = this.rng;
+    const inst = s.inst;
+    const d = inst.dist;
+    const N = s.N;
+    const dT = this.distT!;
+    const cumDist = s.cumDist;
+    const qc = inst.demand[c]!;
+    const cN = c * N;
+    const hard = !s.fixedSlots && !this.softCapacity;
+    const Q = inst.capacity;
+    const maxD = inst.maxRouteDistance ?? Number.POSITIVE_INFINITY;
+    const noMaxD = maxD === Number.POSITIVE_INFINITY;
+    const all = nCand < 0;
+    const nR = all ? s.nRoutes : nCand;
+    let bestCost = Number.POSITIVE_INFINITY;
+    let bestR = -1;
+    let bestPos = -1;
+    let blinked = 0;
+    for (let ci = 0; ci < nR; ci++) {
+      const r = all ? ci : this.candRoutes[ci]!;
+      const load = s.load[r]!;
+      const newLoad = load + qc;
+      if (hard && newLoad > Q + 1e-9) continue;
+      const rd = s.rdist[r]!;
+      const arr = s.routes[r]!;
+      const L = s.len[r]!;
+      const basePen = hard ? 0 : pen.of(load, rd, L);
+      // Without a length limit the penalty change depends on the route only (its new load), so
+      // it is computed once; insertion itself costs >= 0 (triangle inequality), so a route whose
+      // penalty change alone is no better than the best position found is skipped.
+      const loadPen = hard || !noMaxD ? 0 : pen.of(newLoad, rd, L + 1) - basePen;
+      if (loadPen > 0 && loadPen >= bestCost) continue;
+      // The removed edge (prev, next) is read from the route's prefix distances rather than the
+      // matrix: all reads then hit the row of c and a small array, which stay in L1 cache.
+      let prev = 0;
+      let prevCum = 0;
+      for (let p = 0; p <= L; p++) {
+        const next = p < L ? arr[p]! : 0;
+        const nextCum = p < L ? cumDist[next]! : rd;
+        let delta = dT[cN + prev]! + d[cN + next]! - (nextCum - prevCum);
+        prev = next;
+        prevCum = nextCum;
+        if (hard) {
+          if (rd + delta > maxD + 1e-9) continue;
+        } else if (noMaxD) delta += loadPen;
+        else delta += pen.of(newLoad, rd + delta, L + 1) - basePen;
+        if (delta < bestCost) {
+          if (blink === 0 || rng.next() >= blink) {
+            bestCost = delta;
+            bestR = r;
+            bestPos = p;
+          } else blinked++;
+        }
+      }
+    }
+    this.insCost = bestCost;
+    this.insRoute = bestR;
+    this.insPos = bestPos;
+    this.blinked = blinked;
   }
 }
 

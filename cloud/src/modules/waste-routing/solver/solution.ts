@@ -29,6 +29,12 @@ export class Penalty {
     public emptyWeight = 0,
   ) {}
 
+  /**
+   * Price of a non-empty route (unlimited fleet with soft capacity): part of `penalized()` and of
+   * the cost of opening a route in recreate, not of `of()`, so the local search ignores it.
+   */
+  routeWeight = 0;
+
   of(load: number, dist: number, len: number): number {
     if (len === 0) return this.emptyWeight;
     let p = 0;
@@ -242,7 +248,7 @@ export class Solution {
     let s = this.skippedCost();
     for (let r = 0; r < this.nRoutes; r++)
       s += this.rdist[r]! + p.of(this.load[r]!, this.rdist[r]!, this.len[r]!);
-    return s;
+    return p.routeWeight > 0 ? s + p.routeWeight * this.nonEmptyRoutes() : s;
   }
 
   nonEmptyRoutes(): number {
