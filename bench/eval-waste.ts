@@ -1,7 +1,8 @@
 /**
  * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --households 2000 --provisioning peak|average
  *   --checks 13:00,16:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.9 --point-mates on|off
- *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30]
+ *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30 --policy trips|prize
+ *   --keep-pct 15 --over-offer 1 --no-margin-run on|off]   (EVAL_DEBUG=1: per-day detail on stderr)
  *
  * Per seed, simulates a community's bins (firmware-sim's BinModel under a ManualClock, no Modbus):
  * by default a street office's community of 2,000 households (waste-community.ts makeCommunity);
@@ -12,6 +13,9 @@
  * - optimised: forecast -> mandatory (with the forecast-error safety margin) / optional ->
  *   multi-trip solver, plus the intraday checks on live readings (`--checks`);
  * - optimisedNoMargin: the same without the margin (what the margin costs in km, and buys).
+ * Per plan: trips to the station (unloadings) and their mean load (% of payload), km between bins
+ * vs km to/from the depot and the station (where the km go). The planner runs on an iteration
+ * budget only, so a seed's figures do not depend on the machine's load.
  * All are driven through the same executor (real levels, extra dump trips when the truck is full);
  * an overflow is counted the same way for all (a bin reaching 100 % before it is emptied).
  * Prints JSON: per seed and the median over seeds.
@@ -58,7 +62,7 @@ const { values: args } = parseArgs({
     'margin-q': { type: 'string', default: '0.95' },
     provisioning: { type: 'string', default: 'peak' },
     policy: { type: 'string', default: 'trips' },
-    'keep-pct': { type: 'string', default: '40' },
+    'keep-pct': { type: 'string', default: '15' },
     'over-offer': { type: 'string', default: '1' },
     'no-margin-run': { type: 'string', default: 'on' },
   },
