@@ -1,6 +1,6 @@
 /**
  * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --households 2000 --provisioning peak|average
- *   --checks 13:00,16:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.9 --point-mates on|off
+ *   --checks 13:00,16:30,20:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.9 --point-mates on|off
  *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30 --policy trips|prize
  *   --keep-pct 15 --over-offer 1 --no-margin-run on|off]   (EVAL_DEBUG=1: per-day detail on stderr)
  *
@@ -51,7 +51,7 @@ const { values: args } = parseArgs({
     seeds: { type: 'string', default: '1,2,3,4,5' },
     households: { type: 'string', default: '2000' },
     bins: { type: 'string', default: '20' },
-    checks: { type: 'string', default: '13:00,16:30' },
+    checks: { type: 'string', default: '13:00,16:30,20:30' },
     'urgent-pct': { type: 'string', default: '90' },
     'dump-km': { type: 'string' },
     'plan-load': { type: 'string', default: '0.9' },
