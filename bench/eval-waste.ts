@@ -1,7 +1,8 @@
 /**
  * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --households 2000 --provisioning peak|average
- *   --checks 13:00,16:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.9 --point-mates on|off
- *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30]
+ *   --checks 13:00,16:30,20:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.9 --point-mates on|off
+ *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30 --policy trips|prize
+ *   --keep-pct 15 --over-offer 1 --no-margin-run on|off]   (EVAL_DEBUG=1: per-day detail on stderr)
  *
  * Per seed, simulates a community's bins (firmware-sim's BinModel under a ManualClock, no Modbus):
  * by default a street office's community of 2,000 households (waste-community.ts makeCommunity);
@@ -12,6 +13,9 @@
  * - optimised: forecast -> mandatory (with the forecast-error safety margin) / optional ->
  *   multi-trip solver, plus the intraday checks on live readings (`--checks`);
  * - optimisedNoMargin: the same without the margin (what the margin costs in km, and buys).
+ * Per plan: trips to the station (unloadings) and their mean load (% of payload), km between bins
+ * vs km to/from the depot and the station (where the km go). The planner runs on an iteration
+ * budget only, so a seed's figures do not depend on the machine's load.
  * All are driven through the same executor (real levels, extra dump trips when the truck is full);
  * an overflow is counted the same way for all (a bin reaching 100 % before it is emptied).
  * Prints JSON: per seed and the median over seeds.
@@ -47,7 +51,7 @@ const { values: args } = parseArgs({
     seeds: { type: 'string', default: '1,2,3,4,5' },
     households: { type: 'string', default: '2000' },
     bins: { type: 'string', default: '20' },
-    checks: { type: 'string', default: '13:00,16:30' },
+    checks: { type: 'string', default: '13:00,16:30,20:30' },
     'urgent-pct': { type: 'string', default: '90' },
     'dump-km': { type: 'string' },
     'plan-load': { type: 'string', default: '0.9' },
@@ -57,8 +61,24 @@ const { values: args } = parseArgs({
     threshold: { type: 'string', default: '80' },
     'margin-q': { type: 'string', default: '0.95' },
     provisioning: { type: 'string', default: 'peak' },
+    policy: { type: 'string', default: 'trips' },
+    'keep-pct': { type: 'string', default: '15' },
+    'over-offer': { type: 'string', default: '1' },
+    'no-margin-run': { type: 'string', default: 'on' },
   },
 });
+/**
+ * trips: trip-count-first (planner tripsFirst, selection.ts levelTrips): the mandatory bins fix the
+ * trips, the others top them up to the payload. prize: every optional bin >= 50 % at a prize of
+ * 3 m per % (the policy before).
+ */
+const TRIPS_FIRST = args.policy !== 'prize';
+/** trips policy: a non-mandatory bin under this level is left (levelTrips keepLiters). */
+const KEEP_PCT = Number(args['keep-pct']);
+/** trips policy: top-up bins offered beyond the trips' room, in trips (levelTrips overOfferTrips). */
+const OVER_OFFER = Number(args['over-offer']);
+/** EVAL_DEBUG=1: each day's rounds, checks and trips on stderr. */
+const DEBUG = Boolean(process.env.EVAL_DEBUG);
 const DAYS = Number(args.days);
 const SEEDS = args.seeds.split(',').map(Number);
 const HOUSEHOLDS = Number(args.households);
@@ -157,8 +177,42 @@ function fixedSequences(bins: SimBin[], stops: PlanRequest['stops'], seed: numbe
   return plan.trucks.map((t) => t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump'));
 }
 
+/** What the trucks drove, summed over executions. */
+interface Drive {
+  km: number;
+  minutes: number;
+  extra: number;
+  trips: number;
+  tripLitres: number;
+  betweenBinsKm: number;
+  depotDumpKm: number;
+}
+const newDrive = (): Drive => ({
+  km: 0,
+  minutes: 0,
+  extra: 0,
+  trips: 0,
+  tripLitres: 0,
+  betweenBinsKm: 0,
+  depotDumpKm: 0,
+});
+function addDrive(d: Drive, e: ReturnType<typeof executeRoute>) {
+  d.km += e.distanceM / 1000;
+  d.minutes += e.minutes;
+  d.extra += e.extraDumpTrips;
+  d.trips += e.tripLoads.length;
+  d.tripLitres += e.tripLoads.reduce((a, b) => a + b, 0);
+  d.betweenBinsKm += e.betweenBinsM / 1000;
+  d.depotDumpKm += e.depotDumpM / 1000;
+}
+
 interface Totals {
   km: number;
+  /** Trips to the dump station (unloadings), their mean load (% of payload), and where km went. */
+  trips: number;
+  meanTripLoadPct: number;
+  kmBetweenBins: number;
+  kmDepotAndDump: number;
   truckHours: number;
   binsCollected: number;
   overflowEvents: number;
@@ -177,11 +231,16 @@ const quantile = (xs: number[], q: number) => {
   return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
 
-function totals(bins: SimBin[], km: number, minutes: number, extra: number, truckDays: number): Totals {
+function totals(bins: SimBin[], d: Drive, truckDays: number): Totals {
   const found = bins.flatMap((b) => b.foundPct);
+  const extra = d.extra;
   return {
-    km: round(km),
-    truckHours: round(minutes / 60),
+    km: round(d.km),
+    trips: d.trips,
+    meanTripLoadPct: round((100 * d.tripLitres) / Math.max(1, d.trips) / fleet.capacityLiters),
+    kmBetweenBins: round(d.betweenBinsKm),
+    kmDepotAndDump: round(d.depotDumpKm),
+    truckHours: round(d.minutes / 60),
     binsCollected: bins.reduce((s, b) => s + b.collections, 0),
     overflowEvents: bins.reduce((s, b) => s + b.overflowEvents, 0),
     fullBinHours: round(bins.reduce((s, b) => s + b.fullMinutes, 0) / 60),
@@ -218,27 +277,18 @@ function runFixed(seed: number) {
   const { bins, stops, exec } = setup(seed);
   warmUp(bins, exec);
   const seqs = fixedSequences(bins, stops, seed);
-  let km = 0;
-  let minutes = 0;
-  let extra = 0;
+  const drive = newDrive();
   for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++)
-    for (const seq of seqs) {
-      const e = executeRoute(seq, localTime(d, ROUND_MIN[0]!), exec);
-      km += e.distanceM / 1000;
-      minutes += e.minutes;
-      extra += e.extraDumpTrips;
-    }
+    for (const seq of seqs) addDrive(drive, executeRoute(seq, localTime(d, ROUND_MIN[0]!), exec));
   for (const b of bins) b.advance(localTime(WARMUP_DAYS + DAYS, 0));
-  return totals(bins, km, minutes, extra, DAYS * seqs.length);
+  return totals(bins, drive, DAYS * seqs.length);
 }
 
 function runOptimised(seed: number, marginQ: number) {
   const { bins, exec } = setup(seed);
   const pointOf = new Map(bins.map((b) => [b.id, b.model.point]));
   warmUp(bins, exec);
-  let km = 0;
-  let minutes = 0;
-  let extra = 0;
+  const drive = newDrive();
   let truckDays = 0;
   let infeasible = 0;
   let skippedOptional = 0;
@@ -286,20 +336,26 @@ function runOptimised(seed: number, marginQ: number) {
       const selections = POINT_MATES ? withPointMates(roundSel, (id) => pointOf.get(id) ?? id, 3) : roundSel;
       consolidated += selections.filter((s) => s.kind === 'mandatory' && s.reason === 'consolidated').length;
       const req: PlanRequest = {
+        // Trips first: every bin is a top-up candidate when a round goes out (levelTrips chooses).
         stops: selections
           .map((s, i) => ({ s, b: bins[i]! }))
-          .filter(({ s }) => s.kind !== 'none')
+          .filter(
+            ({ s }) => s.kind !== 'none' || (TRIPS_FIRST && roundSel.some((x) => x.kind === 'mandatory')),
+          )
           .map(({ s, b }) => ({
             binId: b.id,
             at: b.at,
             forecastPct: s.forecastPct,
+            nextRoundPct: s.nextRoundPct,
+            keepLiters: (KEEP_PCT / 100) * b.model.capacityLitres,
             volumeLiters: (Math.min(100, s.forecastPct) / 100) * b.model.capacityLitres,
-            ...(s.kind === 'optional' ? { prizeM: s.prizeM } : {}),
+            ...(s.kind === 'optional' ? { prizeM: s.prizeM } : s.kind === 'none' ? { prizeM: 0 } : {}),
           })),
         fleet: planFleet,
         startAt: pickupAt,
         maxIterations: ITER,
         seed: seed + d,
+        tripsFirst: TRIPS_FIRST && { overOfferTrips: OVER_OFFER },
       };
       const plan = planRound(req);
       if (!checkPlan(req, plan, travelFor(req)).feasible) infeasible++;
@@ -309,12 +365,26 @@ function runOptimised(seed: number, marginQ: number) {
         const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');
         for (const x of seq) planned.add(x);
         const e = executeRoute(seq, pickupAt, exec);
-        km += e.distanceM / 1000;
-        minutes += e.minutes;
+        addDrive(drive, e);
         maxTruckMin = Math.max(maxTruckMin, e.minutes);
-        extra += e.extraDumpTrips;
         truckDays++;
         out = true;
+        if (DEBUG)
+          console.error(
+            `  day ${d - WARMUP_DAYS + 1} ${t.vehicleId}: ${seq.filter((x) => x !== 'dump').length} bins, ` +
+              `${(e.distanceM / 1000).toFixed(1)} km (bins ${(e.betweenBinsM / 1000).toFixed(1)}), trips at ` +
+              `${e.tripLoads.map((l) => Math.round((100 * l) / fleet.capacityLiters)).join('/')} %` +
+              (e.extraDumpTrips > 0 ? `, ${e.extraDumpTrips} unplanned dump trip(s)` : ''),
+          );
+      }
+      if (DEBUG) {
+        const mand = req.stops.filter((s) => s.prizeM === undefined);
+        const litres = mand.reduce((a, s) => a + s.volumeLiters, 0);
+        console.error(
+          `day ${d - WARMUP_DAYS + 1} round ${r.m}: ${mand.length} mandatory (${Math.round(litres)} L = ` +
+            `${((100 * litres) / planFleet.capacityLiters).toFixed(0)} % of a planned trip), ` +
+            `${req.stops.length - mand.length - plan.skipped.length} optional taken, plan ${(plan.distanceM / 1000).toFixed(1)} km`,
+        );
       }
     }
     // Intraday checks on live readings: a bin at URGENT_PCT or more, or forecast (with its
@@ -355,6 +425,8 @@ function runOptimised(seed: number, marginQ: number) {
       }
       if (urgent === 0) continue;
       checksOut++;
+      if (DEBUG)
+        console.error(`day ${d - WARMUP_DAYS + 1} check ${c}: ${urgent} urgent, ${stops.length} stops`);
       const plan = planRound({
         stops,
         fleet: planFleet,
@@ -367,9 +439,7 @@ function runOptimised(seed: number, marginQ: number) {
         checkBins += seq.filter((x) => x !== 'dump').length;
         for (const x of seq) planned.add(x);
         const e = executeRoute(seq, checkAt, exec);
-        km += e.distanceM / 1000;
-        minutes += e.minutes;
-        extra += e.extraDumpTrips;
+        addDrive(drive, e);
         truckDays++;
         out = true;
       }
@@ -378,7 +448,7 @@ function runOptimised(seed: number, marginQ: number) {
   }
   for (const b of bins) b.advance(localTime(WARMUP_DAYS + DAYS, 0));
   return {
-    ...totals(bins, km, minutes, extra, truckDays),
+    ...totals(bins, drive, truckDays),
     daysWithARound: daysOut,
     infeasiblePlans: infeasible,
     optionalTaken,
@@ -442,7 +512,7 @@ function communityOf(seed: number) {
 const perSeed = SEEDS.map((seed) => {
   const fixed = runFixed(seed);
   const optimised = runOptimised(seed, MARGIN_Q);
-  const noMargin = runOptimised(seed, 0);
+  const noMargin = args['no-margin-run'] === 'off' ? undefined : runOptimised(seed, 0);
   const { exec: cexec, ...community } = communityOf(seed);
   const floor = haulFloorKm(cexec, fixed.litresCollected);
   const row = {
@@ -453,7 +523,7 @@ const perSeed = SEEDS.map((seed) => {
     optimisedNoMargin: noMargin,
     kmRatio: round(optimised.km / fixed.km),
     kmSavedPct: round(100 * (1 - optimised.km / fixed.km)),
-    kmSavedPctNoMargin: round(100 * (1 - noMargin.km / fixed.km)),
+    kmSavedPctNoMargin: noMargin ? round(100 * (1 - noMargin.km / fixed.km)) : null,
     /** Most km a plan with a round every day could save: every round down to one bin. */
     kmSavedPctCeilingIfRoundEveryDay: round(100 * (1 - (DAYS * community.oneBinRoundKm) / fixed.km)),
     haulFloorKm: round(floor),
@@ -463,7 +533,11 @@ const perSeed = SEEDS.map((seed) => {
   console.error(
     `seed ${seed}: fixed ${fixed.km} km ${fixed.overflowEvents} ovf ${fixed.binsCollected} bins | ` +
       `optimised ${optimised.km} km ${optimised.overflowEvents} ovf ${optimised.binsCollected} bins (${row.kmSavedPct}%) | ` +
-      `no margin ${noMargin.km} km ${noMargin.overflowEvents} ovf (${row.kmSavedPctNoMargin}%) | ` +
+      `trips ${fixed.trips} at ${fixed.meanTripLoadPct}% vs ${optimised.trips} at ${optimised.meanTripLoadPct}% | ` +
+      `km bins/haul ${fixed.kmBetweenBins}/${fixed.kmDepotAndDump} vs ${optimised.kmBetweenBins}/${optimised.kmDepotAndDump} | ` +
+      (noMargin
+        ? `no margin ${noMargin.km} km ${noMargin.overflowEvents} ovf (${row.kmSavedPctNoMargin}%) | `
+        : '') +
       `haul-floor ceiling ${row.kmSavedPctCeilingHaul}% | truck-h ${fixed.truckHours} vs ${optimised.truckHours}`,
   );
   return row;
@@ -492,15 +566,18 @@ console.log(
         planLoad: PLAN_LOAD,
         intradayChecks: args.checks,
         pointMates: POINT_MATES,
+        policy: TRIPS_FIRST ? 'trips' : 'prize',
+        keepPct: TRIPS_FIRST ? KEEP_PCT : undefined,
+        overOfferTrips: TRIPS_FIRST ? OVER_OFFER : undefined,
         urgentPct: URGENT_PCT,
       },
       perSeed,
       summary: {
         kmSavedPct: { median: median(saved), min: Math.min(...saved), max: Math.max(...saved) },
-        kmSavedPctNoMargin: median(perSeed.map((r) => r.kmSavedPctNoMargin)),
+        kmSavedPctNoMargin: median(perSeed.map((r) => r.kmSavedPctNoMargin ?? Number.NaN)),
         overflowEvents: {
           optimised: overflows,
-          optimisedNoMargin: perSeed.reduce((s, r) => s + r.optimisedNoMargin.overflowEvents, 0),
+          optimisedNoMargin: perSeed.reduce((s, r) => s + (r.optimisedNoMargin?.overflowEvents ?? 0), 0),
           fixedDailyRound: perSeed.reduce((s, r) => s + r.fixedDailyRound.overflowEvents, 0),
         },
       },

@@ -12,6 +12,12 @@ export interface Execution {
   minutes: number;
   collected: number;
   extraDumpTrips: number;
+  /** Trips (unloadings at the dump) and the load each took, litres. */
+  tripLoads: number[];
+  /** Metres driven bin -> bin (the tour inside the community). */
+  betweenBinsM: number;
+  /** Metres on legs to or from the depot or the dump (the haul). */
+  depotDumpM: number;
 }
 
 export interface ExecuteOptions {
@@ -34,14 +40,19 @@ export function executeRoute(sequence: readonly string[], start: number, o: Exec
   let load = 0;
   let collected = 0;
   let extra = 0;
+  let between = 0;
+  const tripLoads: number[] = [];
   const go = (to: number) => {
-    dist += o.travel.dist[at * N + to]!;
+    const leg = o.travel.dist[at * N + to]!;
+    if (at !== 0 && at !== depot && to !== 0 && to !== depot) between += leg;
+    dist += leg;
     t += o.travel.time[at * N + to]! * 1000;
     at = to;
   };
   const unload = () => {
     go(0);
     t += o.dumpMinutes * 60_000;
+    tripLoads.push(load);
     load = 0;
   };
   for (const step of sequence) {
@@ -66,5 +77,13 @@ export function executeRoute(sequence: readonly string[], start: number, o: Exec
   }
   if (load > 0) unload();
   go(depot);
-  return { distanceM: dist, minutes: (t - start) / 60_000, collected, extraDumpTrips: extra };
+  return {
+    distanceM: dist,
+    minutes: (t - start) / 60_000,
+    collected,
+    extraDumpTrips: extra,
+    tripLoads,
+    betweenBinsM: between,
+    depotDumpM: dist - between,
+  };
 }

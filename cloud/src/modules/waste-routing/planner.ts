@@ -15,6 +15,7 @@
  * trip is then driven in whichever direction the real (asymmetric) matrix makes shorter.
  */
 import { buildTravel, type GeoPoint, type RoadMatrix, type Travel } from './geo.js';
+import { type LevelTripsOptions, levelTrips } from './selection.js';
 import { createInstance, solve } from './solver/index.js';
 
 export interface FleetConfig {
@@ -40,6 +41,10 @@ export interface StopInput {
   forecastPct: number;
   /** Skip penalty in metres for an optional bin; undefined: mandatory. */
   prizeM?: number;
+  /** Forecast level at the following round (%), for `tripsFirst` (default: forecastPct). */
+  nextRoundPct?: number;
+  /** `tripsFirst`: an optional bin holding less is left (selection.ts levelTrips). */
+  keepLiters?: number;
 }
 
 export interface PlanRequest {
@@ -48,8 +53,15 @@ export interface PlanRequest {
   /** When the trucks leave the depot (ms). */
   startAt: number;
   road?: RoadMatrix;
+  /** Wall-clock budget (default 2 s; none when maxIterations is given: reproducible plans). */
   timeLimitMs?: number;
   maxIterations?: number;
+  /**
+   * Trip-count-first (selection.ts levelTrips): the mandatory stops fix the trips, optional stops
+   * only top them up to the payload, at prizes of `prizeShare` x their share of a trip's haul
+   * (replacing their own prizeM). Left optional stops are reported as skipped.
+   */
+  tripsFirst?: boolean | Omit<LevelTripsOptions, 'tripLiters' | 'tripCostM'>;
   seed?: number;
   onProgress?: (bestObjective: number, elapsedMs: number, iteration: number) => void;
   /** Warm start: trips as bin id lists (e.g. the pending part of the current plan). */
@@ -103,11 +115,66 @@ interface Trip {
 }
 
 export function planRound(req: PlanRequest): Plan {
+  if (!req.tripsFirst) return planStops(req);
+  const level = levelTrips(
+    req.stops.map((s) => ({
+      binId: s.binId,
+      mandatory: s.prizeM === undefined,
+      volumeLiters: Math.min(req.fleet.capacityLiters, s.volumeLiters),
+      nextRoundPct: s.nextRoundPct ?? s.forecastPct,
+      ...(s.keepLiters !== undefined ? { keepLiters: s.keepLiters } : {}),
+    })),
+    {
+      ...(req.tripsFirst === true ? {} : req.tripsFirst),
+      tripLiters: req.fleet.capacityLiters,
+      tripCostM: haulM(req),
+    },
+  );
+  const stops: StopInput[] = [];
+  const levelled: StopInput[] = [];
+  const left: string[] = [];
+  for (const s of req.stops) {
+    const prize = level.prizes.get(s.binId);
+    if (s.prizeM === undefined) {
+      stops.push(s);
+      levelled.push(s);
+    } else if (prize !== undefined) {
+      // An optional bin keeps its own prize when higher (e.g. a point mate, whose detour is nil):
+      // the trip limit, not the prize, keeps it from opening a trip.
+      stops.push({ ...s, prizeM: Math.max(prize, s.prizeM) });
+      levelled.push({ ...s, prizeM: prize });
+    } else left.push(s.binId);
+  }
+  // At most level.trips trips, so top-ups fill them and never open one.
+  const limited = planStops({ ...req, stops }, level.trips);
+  // Mandatory bins that do not pack into them (or the solver's fixed-fleet failure, see
+  // solveTrips): any number of trips, with the levelled prizes only, which together stay below
+  // one trip's haul, so the extra trips are the mandatory bins' own.
+  const plan = limited ?? planStops({ ...req, stops: levelled });
+  return { ...plan, skipped: [...left, ...plan.skipped] };
+}
+
+/**
+ * Metres of one trip's haul: dump -> stop -> dump, for the median stop (the km an extra trip to
+ * the station costs, whatever it collects).
+ */
+export function haulM(req: Pick<PlanRequest, 'stops' | 'fleet' | 'road'>): number {
+  if (req.stops.length === 0) return 0;
+  const tr = travelFor(req);
+  const N = tr.size;
+  const legs = req.stops.map((_, i) => tr.dist[i + 1]! + tr.dist[(i + 1) * N]!).sort((a, b) => a - b);
+  return legs[Math.floor(legs.length / 2)]!;
+}
+
+function planStops(req: PlanRequest): Plan;
+function planStops(req: PlanRequest, maxTrips: number | undefined): Plan | undefined;
+function planStops(req: PlanRequest, maxTrips?: number): Plan | undefined {
   const { stops, fleet } = req;
   const n = stops.length;
   if (n === 0) return { trucks: [], skipped: [], distanceM: 0, iterations: 0, elapsedMs: 0 };
   const tr = travelFor(req);
-  const trips = solveTrips(req, tr);
+  const trips = solveTrips(req, tr, maxTrips);
+  if (!trips) return undefined;
   const routed = new Set(trips.routes.flat());
   const skipped = stops.filter((_, i) => !routed.has(i + 1)).map((s) => s.binId);
   const tripList = trips.routes.map((nodes) => orientTrip(nodes, tr, req));
@@ -121,7 +188,13 @@ export function planRound(req: PlanRequest): Plan {
   };
 }
 
-function solveTrips(req: PlanRequest, tr: Travel) {
+/**
+ * The solver's trips; with `maxTrips`, at most that many, or undefined when it finds no feasible
+ * plan within them. WORKAROUND: with a fleet of 1-2 routes and optional customers the solver can
+ * throw 'no route available for insertion' (solver/ruin-recreate.ts recreate: a mandatory
+ * customer finds no route and a fixed fleet cannot open one); that too counts as "does not fit".
+ */
+function solveTrips(req: PlanRequest, tr: Travel, maxTrips?: number) {
   const N = tr.size;
   const cap = req.fleet.capacityLiters;
   // Search matrix over dump + stops, symmetrised (see the file comment).
@@ -133,20 +206,29 @@ function solveTrips(req: PlanRequest, tr: Travel) {
     distance: (i, j) => (i === j ? 0 : sym(i, j)),
     demand,
     capacity: cap,
-    fleet: { kind: 'unlimited' },
+    fleet: maxTrips === undefined ? { kind: 'unlimited' } : { kind: 'max', count: Math.max(1, maxTrips) },
     skipPenalty: skip,
   });
   const index = new Map(req.stops.map((s, i) => [s.binId, i + 1]));
   const initialRoutes = req.initialTrips
     ?.map((t) => t.map((id) => index.get(id)).filter((c): c is number => c !== undefined))
     .filter((t) => t.length > 0);
-  return solve(inst, {
-    timeLimitMs: req.timeLimitMs ?? 2000,
-    ...(req.maxIterations !== undefined ? { maxIterations: req.maxIterations } : {}),
-    seed: req.seed ?? 1,
-    ...(req.onProgress ? { onProgress: req.onProgress } : {}),
-    ...(initialRoutes && initialRoutes.length > 0 ? { initialRoutes } : {}),
-  });
+  const run = () =>
+    solve(inst, {
+      timeLimitMs: req.timeLimitMs ?? (req.maxIterations !== undefined ? Number.POSITIVE_INFINITY : 2000),
+      ...(req.maxIterations !== undefined ? { maxIterations: req.maxIterations } : {}),
+      seed: req.seed ?? 1,
+      ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+      ...(initialRoutes && initialRoutes.length > 0 ? { initialRoutes } : {}),
+    });
+  if (maxTrips === undefined) return run();
+  try {
+    const r = run();
+    return r.feasible ? r : undefined;
+  } catch (e) {
+    if (e instanceof Error && e.message === 'no route available for insertion') return undefined;
+    throw e;
+  }
 }
 
 function pathDist(tr: Travel, nodes: readonly number[], from: number, to: number): number {

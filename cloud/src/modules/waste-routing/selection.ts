@@ -179,3 +179,65 @@ export function withPointMates(
       : s,
   );
 }
+
+/** A bin as the trip-count-first policy sees it (levelTrips). */
+export interface TripBin {
+  binId: string;
+  /** Mandatory bins are planned whatever it costs; the others may top up a trip. */
+  mandatory: boolean;
+  /** Litres expected at pickup. */
+  volumeLiters: number;
+  /** Forecast level at the round after this one (%): the fuller, the sooner it forces a trip. */
+  nextRoundPct: number;
+  /** A bin holding less is left: emptying it would not save a later trip (default 0: none left). */
+  keepLiters?: number;
+}
+
+export interface LevelTripsOptions {
+  /** Litres one trip may carry (the planned payload, e.g. 90 % of the truck's). */
+  tripLiters: number;
+  /** Metres of one trip's haul: community -> dump station -> community. */
+  tripCostM: number;
+  /** Share of the haul an optional bin's litres are worth (default 0.8: below a whole trip). */
+  prizeShare?: number;
+  /**
+   * Top-up candidates offered beyond the trips' free room, in trips (default 0.5): the solver
+   * picks among them by detour; their prizes together stay below one trip's haul, so they never
+   * open an extra trip.
+   */
+  overOfferTrips?: number;
+}
+
+export interface LevelTrips {
+  /** Trips the mandatory bins need at the planned payload. */
+  trips: number;
+  /** Optional bins and their prizes (metres); every other non-mandatory bin is left. */
+  prizes: Map<string, number>;
+}
+
+/**
+ * Trip-count-first selection. Each trip to the dump station costs the haul (km community ->
+ * station -> community), the bulk of a round's km, so the number of trips matters more than the
+ * number of bins: the mandatory bins fix how many trips go out (ceil(mandatory litres / payload)),
+ * then the free room of those trips is topped up with the bins that would force a trip soonest
+ * (highest forecast at the next round), each at a prize of `prizeShare` x its share of a trip's
+ * haul, so the trips leave as full as planned and tomorrow's mandatory litres shrink. Bins
+ * under their `keepLiters` are left. No mandatory bin: no trip, nothing offered.
+ */
+export function levelTrips(bins: readonly TripBin[], o: LevelTripsOptions): LevelTrips {
+  const prizes = new Map<string, number>();
+  const mandatory = bins.filter((b) => b.mandatory).reduce((s, b) => s + Math.max(0, b.volumeLiters), 0);
+  if (!bins.some((b) => b.mandatory)) return { trips: 0, prizes };
+  const trips = Math.max(1, Math.ceil(mandatory / o.tripLiters - 1e-9));
+  let offer = trips * o.tripLiters - mandatory + (o.overOfferTrips ?? 0.5) * o.tripLiters;
+  const share = o.prizeShare ?? 0.8;
+  const candidates = bins
+    .filter((b) => !b.mandatory && b.volumeLiters > 0 && b.volumeLiters >= (b.keepLiters ?? 0))
+    .sort((a, b) => b.nextRoundPct - a.nextRoundPct || a.binId.localeCompare(b.binId));
+  for (const b of candidates) {
+    if (b.volumeLiters > offer) continue;
+    offer -= b.volumeLiters;
+    prizes.set(b.binId, (share * o.tripCostM * b.volumeLiters) / o.tripLiters);
+  }
+  return { trips, prizes };
+}

@@ -59,7 +59,7 @@ export const DEFAULT_WASTE_CONFIG: WasteRoutingConfig = {
   timezone: 'Asia/Shanghai',
   utcOffsetHours: 8,
   thresholdPct: 80,
-  intradayChecks: ['13:00', '16:30'],
+  intradayChecks: ['13:00', '16:30', '20:30'],
   urgentPct: 90,
   optionalMinPct: 50,
   prizeMetresPerPct: 3,
