@@ -85,6 +85,8 @@ export class Outbox {
   private cachedDepth: number;
   /** Append transactions committed since open (each is one WAL commit). */
   commits = 0;
+  /** Sequence number of the newest event (priority PRIORITY_EVENT) appended since open; 0: none. */
+  lastEventSeq = 0;
   private readonly recent: RecentReadings;
   /** Acknowledged ranges not yet deleted from the file. */
   private acked: Array<[number, number]> = [];
@@ -223,6 +225,7 @@ export class Outbox {
     for (let i = 0; i < readings.length; i++) {
       const r = readings[i]!;
       const seq = seqs[i]!;
+      if (r.priority === PRIORITY_EVENT && seq > this.lastEventSeq) this.lastEventSeq = seq;
       this.recent.add(
         { seq, device: r.device, ts: r.ts, quality: r.quality, values: r.values },
         readingJson(seq, r.device, r.ts, r.quality, texts[i]!),
