@@ -54,6 +54,8 @@ export class Publisher {
   /** When the live lane last went from empty to holding unsent readings (linger start). */
   private liveSince?: number;
   private lingerTimer?: NodeJS.Timeout;
+  /** Stopping: what lingers goes now. */
+  private stopping = false;
   private readonly handlers = new Map<string, MessageHandler>();
   private configVersion?: string;
 
@@ -155,7 +157,7 @@ export class Publisher {
    * waiting, fewer than a full message, for less than lingerMs. Arms a timer for the rest.
    */
   private lingering(): boolean {
-    if (this.lingerMs <= 0) return false;
+    if (this.lingerMs <= 0 || this.stopping) return false;
     const unsent = this.outbox.lastSeq() - this.live.afterSeq;
     if (unsent <= 0) {
       this.liveSince = undefined;
@@ -216,6 +218,9 @@ export class Publisher {
   async stop(): Promise<void> {
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     this.lingerTimer = undefined;
+    // Readings waiting for a fuller message go now (end() below waits for their PUBACKs).
+    this.stopping = true;
+    this.kick();
     const client = this.client;
     if (!client) return;
     if (client.connected) {
