@@ -486,10 +486,14 @@ export class Outbox {
     this.appendsSinceCheck = 0;
     let dropped = 0;
     this.db.transaction(() => {
-      this.deleteAcked(true);
       const cutoff = now - this.limits.maxAgeHours * 3_600_000;
       // The age rule reads many chunks: skip it when the oldest routine reading is young enough.
-      const oldest = this.stmt.oldestRoutine.get() as { ts: number } | undefined;
+      let oldest = this.stmt.oldestRoutine.get() as { ts: number } | undefined;
+      const over = this.cachedDepth > this.limits.maxReadings;
+      if (!over && !(oldest && oldest.ts < cutoff)) return; // the common case: nothing to drop
+      // Something goes: first every pending ack (incl. parts of chunks), so no reading counts twice.
+      this.deleteAcked(true);
+      oldest = this.stmt.oldestRoutine.get() as { ts: number } | undefined;
       let aged = 0;
       if (oldest && oldest.ts < cutoff) {
         for (const chunk of this.stmt.agedChunks.all(cutoff) as ChunkRow[])
