@@ -66,6 +66,12 @@ export const EdgeConfig = Type.Object(
         batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
         /** Telemetry messages awaiting PUBACK at once. */
         inflight: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+        /**
+         * How long routine telemetry may wait to fill a message, ms (default 1000): fewer, larger
+         * messages. Events (door, leak, comm failures) and full messages (batchSize) go at once;
+         * 0: every append is published at once.
+         */
+        lingerMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
       },
       { additionalProperties: false },
     ),

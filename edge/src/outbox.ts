@@ -41,10 +41,33 @@ export interface CounterRow {
   offset: number;
 }
 
-const ROWS_PER_INSERT = 32;
+/** Counter states upserted into counter_state at most every this many appends (a log row in between). */
+const COUNTER_FOLD_EVERY = 100;
+const ROWS_PER_UPSERT = 32;
+/** Readings per chunk when an old per-reading outbox file is migrated. */
+const MIGRATE_CHUNK = 1000;
 
 /** How long acknowledged readings may wait for the next append to delete them in its transaction. */
 const ACK_FLUSH_MS = 1000;
+
+/** A chunk's row without its body. */
+interface ChunkHead {
+  first_seq: number;
+  last_seq: number;
+  n: number;
+  n_events: number;
+}
+
+interface ChunkRow extends ChunkHead {
+  event_seqs: string | null;
+  body: string;
+}
+
+/** What a chunk rewrite took out. */
+interface Removed {
+  routine: number;
+  events: number;
+}
 
 /**
  * Durable outbox: every reading is appended here before any publish attempt and deleted only
@@ -52,54 +75,80 @@ const ACK_FLUSH_MS = 1000;
  * - sync "normal" (default): a commit survives the process being killed (kill -9, crash); after a
  *   power loss the newest commits since the last WAL sync may be lost, but the file is never corrupt.
  * - sync "full": every append is fsynced, so it survives power loss too, at one fsync per append.
- * The sequence number is SQLite's AUTOINCREMENT rowid: per gateway, strictly increasing, never reused.
  *
- * Acknowledged readings leave the count at once but are deleted from the file with the next append
- * (one commit instead of two); if the process dies first they are sent again, which the cloud
- * absorbs (a reading's identity is device + timestamp). The newest readings are also kept in memory
- * (RecentReadings) so the publisher's live lane does not read back what was just written.
+ * Storage is by chunk: one append (AppendBatcher: the readings of ~100 ms) is one row of
+ * outbox_chunks, its readings a JSON array in `body`, each exactly as it goes out in a telemetry
+ * message ({seq, device, ts, quality, values}), plus the seqs of its events (`event_seqs`) and
+ * what the bounds need without reading the body (count, event count, oldest timestamps). One row
+ * per append instead of one per reading is most of the storage cost saved. Sequence numbers run
+ * on inside and across chunks; the highest ever assigned is kept in outbox_meta ('last_seq', in
+ * every append's transaction), so none is reused after its chunk was deleted.
+ *
+ * Acks: a reading leaves only after its PUBACK. An acknowledged range deletes the chunks it
+ * covers whole; a chunk acknowledged in part is rewritten without the acknowledged readings
+ * (its first_seq then moves up), so the rest stays until its own PUBACK. Live acks (the
+ * newest readings) are deleted with the next append (one commit instead of two); a part of a
+ * chunk acked there waits for the rest of that chunk (the next message's PUBACK), and is
+ * rewritten only if a timer, a read from the file, stats or close comes first. If the process
+ * dies before the delete the readings are sent again, which the cloud absorbs (a reading's
+ * identity is device + timestamp). The newest readings are also kept in memory (RecentReadings)
+ * so the publisher's live lane does not read back what was just written.
+ *
+ * Counter states (counters.ts) are stored in the transaction of the readings computed from them:
+ * as one counter_log row per append, folded into counter_state every COUNTER_FOLD_EVERY appends
+ * (and at open), instead of one upsert per counter per append.
  *
  * Bounds (stated policy): over maxReadings, the oldest routine readings go first, events only when
  * no routine reading is left; routine readings older than maxAgeHours go too. Every drop is counted
  * (persistently), so the cloud can tell a gap from a loss.
+ *
+ * An outbox file of the former schema (one `outbox` row per reading) is migrated at open, in one
+ * transaction: its readings become chunks, its sequence numbers and drop counts carry over.
  */
 export class Outbox {
   private readonly db: Database.Database;
   private readonly stmt: Record<
-    | 'insert'
-    | 'selectRange'
-    | 'deleteRange'
-    | 'count'
+    | 'insertChunk'
+    | 'heads'
+    | 'chunksFrom'
+    | 'chunk'
+    | 'deleteChunk'
+    | 'deleteCovered'
+    | 'updateChunk'
+    | 'depth'
     | 'oldest'
-    | 'dropRoutine'
-    | 'dropEvents'
-    | 'dropAged'
+    | 'oldestRoutine'
+    | 'agedChunks'
+    | 'firstRoutine'
+    | 'firstChunk'
     | 'getMeta'
     | 'addMeta'
-    | 'oldestRoutine'
-    | 'lastSeq'
+    | 'setMeta'
+    | 'maxChunkSeq'
     | 'upsertCounter'
-    | 'counters',
+    | 'counters'
+    | 'insertLog'
+    | 'log'
+    | 'clearLog',
     Database.Statement
   >;
   private cachedDepth: number;
   /** Append transactions committed since open (each is one WAL commit). */
   commits = 0;
+  /** Sequence number of the newest event (priority PRIORITY_EVENT) appended since open; 0: none. */
+  lastEventSeq = 0;
+  /** Highest sequence number assigned. */
+  private seq: number;
   private readonly recent: RecentReadings;
   /** Acknowledged ranges not yet deleted from the file. */
   private acked: Array<[number, number]> = [];
   private ackTimer?: NodeJS.Timeout;
-  /** INSERT of ROWS_PER_INSERT rows at once: one statement step instead of one per row. */
-  private readonly insertMany: Database.Statement;
-  /** Upsert of ROWS_PER_INSERT counter states at once, likewise. */
   private readonly upsertCounters: Database.Statement;
+  /** Counter states logged since the last fold, by device + field. */
+  private unfolded = new Map<string, CounterRow>();
+  private logRows = 0;
   private readonly appendTx: Database.Transaction<
-    (
-      readings: readonly AppendItem[],
-      texts: readonly string[],
-      counters: readonly CounterRow[],
-      seqs: number[],
-    ) => void
+    (first: number, readings: readonly AppendItem[], body: string, counters: readonly CounterRow[]) => void
   >;
   private appendsSinceCheck = 0;
   /** Appends per hour, smoothed; drives hoursLeft. */
@@ -116,17 +165,16 @@ export class Outbox {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
-    this.db.exec(`CREATE TABLE IF NOT EXISTS outbox (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      device TEXT NOT NULL,
-      ts INTEGER NOT NULL,
-      quality TEXT NOT NULL,
-      priority INTEGER NOT NULL DEFAULT 0,
-      "values" TEXT NOT NULL
+    this.db.exec(`CREATE TABLE IF NOT EXISTS outbox_chunks (
+      first_seq INTEGER PRIMARY KEY, -- seq of the first reading still in the chunk
+      last_seq INTEGER NOT NULL,     -- seq of the last one
+      n INTEGER NOT NULL,            -- readings still in the chunk
+      n_events INTEGER NOT NULL,     -- of which events
+      min_ts INTEGER NOT NULL,       -- oldest device timestamp in it
+      routine_min_ts INTEGER,        -- oldest routine timestamp (NULL: only events), for the age bound
+      event_seqs TEXT,               -- JSON array of the events' seqs (NULL: none)
+      body TEXT NOT NULL             -- JSON array of the readings as published, in seq order
     );
-    -- No index on priority: it doubled the cost of every append, and the bound's "oldest routine
-    -- first" walks the table in seq order, where routine readings are the common case.
-    DROP INDEX IF EXISTS outbox_priority;
     CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS counter_state (
       device TEXT NOT NULL,
@@ -134,105 +182,216 @@ export class Outbox {
       last REAL NOT NULL,
       offset REAL NOT NULL,
       PRIMARY KEY (device, field)
-    ) WITHOUT ROWID;`);
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS counter_log (id INTEGER PRIMARY KEY, body TEXT NOT NULL);`);
+    // The chunks overlapping [from, to]: from the one holding `from` (or the first after it) on.
+    const overlapping =
+      'first_seq >= coalesce((SELECT max(first_seq) FROM outbox_chunks WHERE first_seq <= @from), @from) AND first_seq <= @to ORDER BY first_seq';
     this.stmt = {
-      insert: this.db.prepare(
-        'INSERT INTO outbox (device, ts, quality, priority, "values") VALUES (?, ?, ?, ?, ?)',
+      insertChunk: this.db.prepare(
+        'INSERT INTO outbox_chunks (first_seq, last_seq, n, n_events, min_ts, routine_min_ts, event_seqs, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      selectRange: this.db.prepare(
-        'SELECT seq, device, ts, quality, "values" FROM outbox WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
+      heads: this.db.prepare(
+        `SELECT first_seq, last_seq, n, n_events FROM outbox_chunks WHERE ${overlapping}`,
       ),
-      deleteRange: this.db.prepare('DELETE FROM outbox WHERE seq >= ? AND seq <= ?'),
-      count: this.db.prepare('SELECT count(*) AS n FROM outbox'),
-      oldest: this.db.prepare('SELECT ts FROM outbox ORDER BY seq LIMIT 1'),
-      dropRoutine: this.db.prepare(
-        'DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE priority = 0 ORDER BY seq LIMIT ?)',
+      chunksFrom: this.db.prepare(`SELECT first_seq, last_seq, body FROM outbox_chunks WHERE ${overlapping}`),
+      chunk: this.db.prepare(
+        'SELECT first_seq, last_seq, n, n_events, event_seqs, body FROM outbox_chunks WHERE first_seq = ?',
       ),
-      dropEvents: this.db.prepare(
-        'DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox ORDER BY seq LIMIT ?)',
+      deleteChunk: this.db.prepare('DELETE FROM outbox_chunks WHERE first_seq = ?'),
+      deleteCovered: this.db.prepare(
+        'DELETE FROM outbox_chunks WHERE first_seq >= @from AND first_seq <= @to AND last_seq <= @to',
       ),
-      dropAged: this.db.prepare('DELETE FROM outbox WHERE priority = 0 AND ts < ?'),
+      updateChunk: this.db.prepare(
+        'UPDATE outbox_chunks SET first_seq = ?, last_seq = ?, n = ?, n_events = ?, min_ts = ?, routine_min_ts = ?, event_seqs = ?, body = ? WHERE first_seq = ?',
+      ),
+      depth: this.db.prepare('SELECT coalesce(sum(n), 0) AS n FROM outbox_chunks'),
+      oldest: this.db.prepare('SELECT min_ts AS ts FROM outbox_chunks ORDER BY first_seq LIMIT 1'),
+      oldestRoutine: this.db.prepare(
+        'SELECT routine_min_ts AS ts FROM outbox_chunks WHERE routine_min_ts IS NOT NULL ORDER BY first_seq LIMIT 1',
+      ),
+      agedChunks: this.db.prepare(
+        'SELECT first_seq, last_seq, n, n_events, event_seqs, body FROM outbox_chunks WHERE routine_min_ts < ? ORDER BY first_seq',
+      ),
+      firstRoutine: this.db.prepare(
+        'SELECT first_seq, last_seq, n, n_events FROM outbox_chunks WHERE n > n_events ORDER BY first_seq LIMIT 1',
+      ),
+      firstChunk: this.db.prepare(
+        'SELECT first_seq, last_seq, n, n_events FROM outbox_chunks ORDER BY first_seq LIMIT 1',
+      ),
       getMeta: this.db.prepare('SELECT value FROM outbox_meta WHERE key = ?'),
       addMeta: this.db.prepare(
         'INSERT INTO outbox_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = value + excluded.value',
       ),
-      oldestRoutine: this.db.prepare('SELECT ts FROM outbox WHERE priority = 0 ORDER BY seq LIMIT 1'),
-      lastSeq: this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"),
+      setMeta: this.db.prepare(
+        'INSERT INTO outbox_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ),
+      maxChunkSeq: this.db.prepare('SELECT max(last_seq) AS seq FROM outbox_chunks'),
       upsertCounter: this.db.prepare(
         'INSERT INTO counter_state (device, field, last, offset) VALUES (?, ?, ?, ?) ON CONFLICT(device, field) DO UPDATE SET last = excluded.last, offset = excluded.offset',
       ),
       counters: this.db.prepare('SELECT device, field, last, offset FROM counter_state'),
+      insertLog: this.db.prepare('INSERT INTO counter_log (body) VALUES (?)'),
+      log: this.db.prepare('SELECT body FROM counter_log ORDER BY id'),
+      clearLog: this.db.prepare('DELETE FROM counter_log'),
     };
-    this.cachedDepth = (this.stmt.count.get() as { n: number }).n;
-    this.recent = new RecentReadings(this.lastSeq() + 1);
-    this.insertMany = this.db.prepare(
-      `INSERT INTO outbox (device, ts, quality, priority, "values") VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ')}`,
-    );
     this.upsertCounters = this.db.prepare(
-      `INSERT INTO counter_state (device, field, last, offset) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?)').join(', ')} ON CONFLICT(device, field) DO UPDATE SET last = excluded.last, offset = excluded.offset`,
+      `INSERT INTO counter_state (device, field, last, offset) VALUES ${Array(ROWS_PER_UPSERT).fill('(?, ?, ?, ?)').join(', ')} ON CONFLICT(device, field) DO UPDATE SET last = excluded.last, offset = excluded.offset`,
     );
-    this.appendTx = this.db.transaction((readings, texts, counters, seqs) => {
-      this.deleteAcked();
-      let i = 0;
-      for (; i + ROWS_PER_INSERT <= readings.length; i += ROWS_PER_INSERT) {
-        const params: unknown[] = [];
-        for (let j = i; j < i + ROWS_PER_INSERT; j++) {
-          const r = readings[j]!;
-          params.push(r.device, r.ts, r.quality, r.priority ?? PRIORITY_ROUTINE, texts[j]);
+    this.migrate();
+    // A log left by the last run (killed, or fewer than COUNTER_FOLD_EVERY appends): fold it now.
+    this.db.transaction(() => {
+      const states = new Map<string, CounterRow>();
+      for (const { body } of this.stmt.log.all() as Array<{ body: string }>)
+        for (const [device, field, last, offset] of JSON.parse(body) as Array<
+          [string, string, number, number]
+        >)
+          states.set(`${device}\u0000${field}`, { device, field, last, offset });
+      if (states.size) this.writeCounters([...states.values()]);
+      this.stmt.clearLog.run();
+    })();
+    const maxChunk = (this.stmt.maxChunkSeq.get() as { seq: number | null }).seq ?? 0;
+    this.seq = Math.max(this.meta('last_seq'), maxChunk);
+    this.cachedDepth = (this.stmt.depth.get() as { n: number }).n;
+    this.recent = new RecentReadings(this.seq + 1);
+    this.appendTx = this.db.transaction((first, readings, body, counters) => {
+      this.deleteAcked(false);
+      const n = readings.length;
+      if (n > 0) {
+        let minTs = Number.POSITIVE_INFINITY;
+        let routineMin = Number.POSITIVE_INFINITY;
+        const events: number[] = [];
+        for (let i = 0; i < n; i++) {
+          const r = readings[i]!;
+          if (r.ts < minTs) minTs = r.ts;
+          if (r.priority === PRIORITY_EVENT) events.push(first + i);
+          else if (r.ts < routineMin) routineMin = r.ts;
         }
-        // Rows of one INSERT get consecutive rowids, the last one reported.
-        const last = Number(this.insertMany.run(params).lastInsertRowid);
-        for (let k = ROWS_PER_INSERT - 1; k >= 0; k--) seqs.push(last - k);
-      }
-      for (; i < readings.length; i++) {
-        const r = readings[i]!;
-        const info = this.stmt.insert.run(
-          r.device,
-          r.ts,
-          r.quality,
-          r.priority ?? PRIORITY_ROUTINE,
-          texts[i],
+        this.stmt.insertChunk.run(
+          first,
+          first + n - 1,
+          n,
+          events.length,
+          minTs,
+          routineMin === Number.POSITIVE_INFINITY ? null : routineMin,
+          events.length ? JSON.stringify(events) : null,
+          body,
         );
-        seqs.push(Number(info.lastInsertRowid));
+        this.stmt.setMeta.run('last_seq', first + n - 1);
       }
-      let k = 0;
-      for (; k + ROWS_PER_INSERT <= counters.length; k += ROWS_PER_INSERT) {
-        const params: unknown[] = [];
-        for (let j = k; j < k + ROWS_PER_INSERT; j++) {
-          const c = counters[j]!;
-          params.push(c.device, c.field, c.last, c.offset);
+      if (counters.length > 0) {
+        if (this.logRows + 1 >= COUNTER_FOLD_EVERY) {
+          const states = new Map(this.unfolded);
+          for (const c of counters) states.set(`${c.device}\u0000${c.field}`, c);
+          this.writeCounters([...states.values()]);
+          this.stmt.clearLog.run();
+        } else {
+          this.stmt.insertLog.run(JSON.stringify(counters.map((c) => [c.device, c.field, c.last, c.offset])));
         }
-        this.upsertCounters.run(params);
-      }
-      for (; k < counters.length; k++) {
-        const c = counters[k]!;
-        this.stmt.upsertCounter.run(c.device, c.field, c.last, c.offset);
       }
     });
   }
 
+  /** Moves the readings of a former per-reading `outbox` table into chunks, then drops it. */
+  private migrate(): void {
+    const old = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get();
+    if (!old) return;
+    this.db.transaction(() => {
+      const lastOld =
+        (
+          this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").get() as
+            | { seq: number }
+            | undefined
+        )?.seq ?? 0;
+      const page = this.db.prepare(
+        'SELECT seq, device, ts, quality, priority, "values" FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
+      );
+      let after = 0;
+      for (;;) {
+        const rows = page.all(after, MIGRATE_CHUNK) as Array<{
+          seq: number;
+          device: string;
+          ts: number;
+          quality: string;
+          priority: number;
+          values: string;
+        }>;
+        if (rows.length === 0) break;
+        const events = rows.filter((r) => r.priority === PRIORITY_EVENT).map((r) => r.seq);
+        const routine = rows.filter((r) => r.priority !== PRIORITY_EVENT);
+        this.stmt.insertChunk.run(
+          rows[0]!.seq,
+          rows[rows.length - 1]!.seq,
+          rows.length,
+          events.length,
+          Math.min(...rows.map((r) => r.ts)),
+          routine.length ? Math.min(...routine.map((r) => r.ts)) : null,
+          events.length ? JSON.stringify(events) : null,
+          // The stored values text is JSON.stringify of the values, as readingJson wants it.
+          `[${rows.map((r) => readingJson(r.seq, r.device, r.ts, r.quality, r.values)).join(',')}]`,
+        );
+        after = rows[rows.length - 1]!.seq;
+      }
+      this.stmt.setMeta.run('last_seq', Math.max(lastOld, after, this.meta('last_seq')));
+      this.db.exec('DROP TABLE outbox');
+    })();
+  }
+
+  private writeCounters(rows: readonly CounterRow[]): void {
+    let k = 0;
+    for (; k + ROWS_PER_UPSERT <= rows.length; k += ROWS_PER_UPSERT) {
+      const params: unknown[] = [];
+      for (let j = k; j < k + ROWS_PER_UPSERT; j++) {
+        const c = rows[j]!;
+        params.push(c.device, c.field, c.last, c.offset);
+      }
+      this.upsertCounters.run(params);
+    }
+    for (; k < rows.length; k++) {
+      const c = rows[k]!;
+      this.stmt.upsertCounter.run(c.device, c.field, c.last, c.offset);
+    }
+  }
+
   /**
-   * Appends readings in one transaction, with the counter states they were computed from (so a
-   * restart continues every counter exactly where the stored readings left it); returns their
-   * sequence numbers.
+   * Appends readings in one transaction (one chunk), with the counter states they were computed
+   * from (so a restart continues every counter exactly where the stored readings left it); returns
+   * their sequence numbers.
    */
   append(readings: readonly AppendItem[], now = Date.now(), counters: readonly CounterRow[] = []): number[] {
-    const seqs: number[] = [];
-    const texts = readings.map((r) => JSON.stringify(r.values));
-    this.appendTx(readings, texts, counters, seqs);
-    for (let i = 0; i < readings.length; i++) {
+    const first = this.seq + 1;
+    const n = readings.length;
+    const texts = new Array<string>(n);
+    const jsons = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
       const r = readings[i]!;
-      const seq = seqs[i]!;
-      this.recent.add(
-        { seq, device: r.device, ts: r.ts, quality: r.quality, values: r.values },
-        readingJson(seq, r.device, r.ts, r.quality, texts[i]!),
-      );
+      texts[i] = JSON.stringify(r.values);
+      jsons[i] = readingJson(first + i, r.device, r.ts, r.quality, texts[i]!);
     }
-    this.cachedDepth += readings.length;
+    this.appendTx(first, readings, `[${jsons.join(',')}]`, counters);
+    this.seq += n;
+    if (counters.length > 0) {
+      if (this.logRows + 1 >= COUNTER_FOLD_EVERY) {
+        this.unfolded = new Map();
+        this.logRows = 0;
+      } else {
+        for (const c of counters) this.unfolded.set(`${c.device}\u0000${c.field}`, c);
+        this.logRows++;
+      }
+    }
+    const seqs = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const r = readings[i]!;
+      const seq = first + i;
+      seqs[i] = seq;
+      if (r.priority === PRIORITY_EVENT) this.lastEventSeq = seq;
+      this.recent.add({ seq, device: r.device, ts: r.ts, quality: r.quality, values: r.values }, jsons[i]!);
+    }
+    this.cachedDepth += n;
     this.commits++;
-    this.trackRate(readings.length, now);
+    this.trackRate(n, now);
     // Enforcing bounds costs a few queries: do it on overflow at once, otherwise every 1,000 appends.
-    this.appendsSinceCheck += readings.length;
+    this.appendsSinceCheck += n;
     if (this.cachedDepth > this.limits.maxReadings || this.appendsSinceCheck >= 1000) this.enforceLimits(now);
     return seqs;
   }
@@ -252,40 +411,166 @@ export class Outbox {
     }
   }
 
+  /**
+   * Rewrites a chunk with only the readings keep() accepts (deletes it if none is left); returns
+   * how many routine readings and events went.
+   */
+  private rewrite(chunk: ChunkRow, keep: (r: Reading, event: boolean) => boolean): Removed {
+    const eventSeqs = new Set<number>(chunk.event_seqs ? (JSON.parse(chunk.event_seqs) as number[]) : []);
+    const kept: Reading[] = [];
+    let minTs = Number.POSITIVE_INFINITY;
+    let routineMin = Number.POSITIVE_INFINITY;
+    const keptEvents: number[] = [];
+    const removed: Removed = { routine: 0, events: 0 };
+    for (const r of JSON.parse(chunk.body) as Reading[]) {
+      const event = eventSeqs.has(r.seq);
+      if (!keep(r, event)) {
+        if (event) removed.events++;
+        else removed.routine++;
+        continue;
+      }
+      kept.push(r);
+      if (r.ts < minTs) minTs = r.ts;
+      if (event) keptEvents.push(r.seq);
+      else if (r.ts < routineMin) routineMin = r.ts;
+    }
+    if (removed.routine + removed.events === 0) return removed;
+    if (kept.length === 0) {
+      this.stmt.deleteChunk.run(chunk.first_seq);
+      return removed;
+    }
+    this.stmt.updateChunk.run(
+      kept[0]!.seq,
+      kept[kept.length - 1]!.seq,
+      kept.length,
+      keptEvents.length,
+      minTs,
+      routineMin === Number.POSITIVE_INFINITY ? null : routineMin,
+      keptEvents.length ? JSON.stringify(keptEvents) : null,
+      `[${kept.map((r) => JSON.stringify(r)).join(',')}]`,
+      chunk.first_seq,
+    );
+    return removed;
+  }
+
+  /**
+   * Deletes the readings from..to from the file (inside the caller's transaction); returns how many
+   * went. A chunk only partly in the range is rewritten, or, with `partial`, left alone and its
+   * part of the range handed to it.
+   */
+  private removeRange(from: number, to: number, partial?: Array<[number, number]>): number {
+    const heads = this.stmt.heads.all({ from, to }) as ChunkHead[];
+    let removed = 0;
+    let covered = false;
+    for (const h of heads) {
+      if (h.last_seq < from) continue;
+      if (h.first_seq >= from && h.last_seq <= to) {
+        removed += h.n;
+        covered = true;
+      } else if (partial) {
+        partial.push([Math.max(from, h.first_seq), Math.min(to, h.last_seq)]);
+      } else {
+        const r = this.rewrite(
+          this.stmt.chunk.get(h.first_seq) as ChunkRow,
+          (x) => x.seq < from || x.seq > to,
+        );
+        removed += r.routine + r.events;
+      }
+    }
+    if (covered) this.stmt.deleteCovered.run({ from, to });
+    return removed;
+  }
+
   /** Applies the size and age bounds; returns how many readings were dropped. */
   enforceLimits(now = Date.now()): number {
     this.appendsSinceCheck = 0;
     let dropped = 0;
     this.db.transaction(() => {
-      this.deleteAcked();
       const cutoff = now - this.limits.maxAgeHours * 3_600_000;
-      // The age rule needs a full scan: skip it when the oldest routine reading is young enough.
-      const oldest = this.stmt.oldestRoutine.get() as { ts: number } | undefined;
-      const aged = oldest && oldest.ts < cutoff ? this.stmt.dropAged.run(cutoff).changes : 0;
+      // The age rule reads many chunks: skip it when the oldest routine reading is young enough.
+      let oldest = this.stmt.oldestRoutine.get() as { ts: number } | undefined;
+      const over = this.cachedDepth > this.limits.maxReadings;
+      if (!over && !(oldest && oldest.ts < cutoff)) return; // the common case: nothing to drop
+      // Something goes: first every pending ack (incl. parts of chunks), so no reading counts twice.
+      this.deleteAcked(true);
+      oldest = this.stmt.oldestRoutine.get() as { ts: number } | undefined;
+      let aged = 0;
+      if (oldest && oldest.ts < cutoff) {
+        for (const chunk of this.stmt.agedChunks.all(cutoff) as ChunkRow[])
+          aged += this.rewrite(chunk, (r, event) => event || r.ts >= cutoff).routine;
+      }
       this.count('dropped_routine', aged);
       dropped += aged;
       this.cachedDepth -= aged;
-      const excess = this.cachedDepth - this.limits.maxReadings;
-      if (excess > 0) {
-        const routine = this.stmt.dropRoutine.run(excess).changes;
-        this.count('dropped_routine', routine);
-        const events = excess > routine ? this.stmt.dropEvents.run(excess - routine).changes : 0;
-        this.count('dropped_events', events);
-        dropped += routine + events;
-        this.cachedDepth -= routine + events;
+      let excess = this.cachedDepth - this.limits.maxReadings;
+      let routine = 0;
+      while (excess > 0) {
+        const h = this.stmt.firstRoutine.get() as ChunkHead | undefined;
+        if (!h) break;
+        if (h.n_events === 0 && h.n <= excess) {
+          this.stmt.deleteChunk.run(h.first_seq);
+          routine += h.n;
+          excess -= h.n;
+        } else {
+          let k = excess;
+          const r = this.rewrite(
+            this.stmt.chunk.get(h.first_seq) as ChunkRow,
+            (_r, event) => event || k-- <= 0,
+          );
+          routine += r.routine;
+          excess -= r.routine;
+        }
       }
+      let events = 0;
+      while (excess > 0) {
+        const h = this.stmt.firstChunk.get() as ChunkHead | undefined;
+        if (!h) break;
+        if (h.n <= excess) {
+          this.stmt.deleteChunk.run(h.first_seq);
+          events += h.n;
+          excess -= h.n;
+        } else {
+          let k = excess;
+          const r = this.rewrite(this.stmt.chunk.get(h.first_seq) as ChunkRow, () => k-- <= 0);
+          events += r.events + r.routine;
+          excess -= r.events + r.routine;
+        }
+      }
+      this.count('dropped_routine', routine);
+      this.count('dropped_events', events);
+      dropped += routine + events;
+      this.cachedDepth -= routine + events;
     })();
-    // Dropped rows may be in the in-memory window: start it afresh (rare: only over a bound).
-    if (dropped > 0) this.recent.reset(this.lastSeq() + 1);
+    // Dropped readings may be in the in-memory window: start it afresh (rare: only over a bound).
+    if (dropped > 0) this.recent.reset(this.seq + 1);
     return dropped;
   }
 
-  /** Deletes the acknowledged ranges from the file (inside the caller's transaction, if any). */
-  private deleteAcked(): void {
-    for (const [from, to] of this.acked) this.stmt.deleteRange.run(from, to);
-    this.acked = [];
-    if (this.ackTimer) clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
+  /**
+   * Deletes the acknowledged ranges from the file (inside the caller's transaction, if any). Not
+   * `all`: a chunk acknowledged only in part keeps waiting for the rest of its acks (no rewrite).
+   */
+  private deleteAcked(all: boolean): void {
+    if (this.acked.length === 0) return;
+    const ranges = this.acked.sort((a, b) => a[0] - b[0]);
+    const merged: Array<[number, number]> = [];
+    for (const [from, to] of ranges) {
+      const last = merged[merged.length - 1];
+      if (last && from <= last[1] + 1) last[1] = Math.max(last[1], to);
+      else merged.push([from, to]);
+    }
+    const partial: Array<[number, number]> = [];
+    for (const [from, to] of merged) this.removeRange(from, to, all ? undefined : partial);
+    this.acked = partial;
+    if (partial.length === 0 && this.ackTimer) {
+      clearTimeout(this.ackTimer);
+      this.ackTimer = undefined;
+    }
+  }
+
+  /** Applies every pending ack now, in a transaction of its own. */
+  private flushAcked(): void {
+    if (this.acked.length) this.db.transaction(() => this.deleteAcked(true))();
   }
 
   private count(key: string, n: number): void {
@@ -296,25 +581,31 @@ export class Outbox {
     return (this.stmt.getMeta.get(key) as { value: number } | undefined)?.value ?? 0;
   }
 
+  /** Readings with afterSeq < seq <= upToSeq from the file, oldest first, at most limit. */
+  private readFile(afterSeq: number, limit: number, upToSeq: number): Reading[] {
+    this.flushAcked();
+    const out: Reading[] = [];
+    for (const row of this.stmt.chunksFrom.iterate({ from: afterSeq + 1, to: upToSeq }) as Iterable<{
+      first_seq: number;
+      last_seq: number;
+      body: string;
+    }>) {
+      if (row.last_seq <= afterSeq) continue;
+      for (const r of JSON.parse(row.body) as Reading[]) {
+        if (r.seq <= afterSeq) continue;
+        if (r.seq > upToSeq || out.length >= limit) return out;
+        out.push(r);
+      }
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
   /** The oldest readings with afterSeq < seq <= upToSeq, in order. */
   peek(afterSeq: number, limit: number, upToSeq = Number.MAX_SAFE_INTEGER): Reading[] {
     if (afterSeq >= upToSeq) return [];
     if (afterSeq + 1 >= this.recent.first) return this.recent.peek(afterSeq, limit, upToSeq);
-    this.deleteAcked();
-    const rows = this.stmt.selectRange.all(afterSeq, upToSeq, limit) as Array<{
-      seq: number;
-      device: string;
-      ts: number;
-      quality: Reading['quality'];
-      values: string;
-    }>;
-    return rows.map((r) => ({
-      seq: r.seq,
-      device: r.device,
-      ts: r.ts,
-      quality: r.quality,
-      values: JSON.parse(r.values),
-    }));
+    return this.readFile(afterSeq, limit, upToSeq);
   }
 
   /**
@@ -324,51 +615,50 @@ export class Outbox {
   peekJson(afterSeq: number, limit: number, upToSeq = Number.MAX_SAFE_INTEGER): JsonRows | undefined {
     if (afterSeq >= upToSeq) return undefined;
     if (afterSeq + 1 >= this.recent.first) return this.recent.peekJson(afterSeq, limit, upToSeq);
-    this.deleteAcked();
-    const rows = this.stmt.selectRange.all(afterSeq, upToSeq, limit) as Array<{
-      seq: number;
-      device: string;
-      ts: number;
-      quality: string;
-      values: string;
-    }>;
+    const rows = this.readFile(afterSeq, limit, upToSeq);
     if (rows.length === 0) return undefined;
     return {
       first: rows[0]!.seq,
       last: rows[rows.length - 1]!.seq,
       count: rows.length,
-      // The stored text is JSON.stringify of the values, so it goes out as it is.
-      json: rows.map((r) => readingJson(r.seq, r.device, r.ts, r.quality, r.values)).join(','),
+      // Parsed from text JSON.stringify wrote, in the same key order: the same text again.
+      json: rows.map((r) => JSON.stringify(r)).join(','),
     };
   }
 
   /** Highest sequence number ever assigned (0 when none). */
   lastSeq(): number {
-    const row = this.stmt.lastSeq.get() as { seq: number } | undefined;
-    return row?.seq ?? 0;
+    return this.seq;
   }
 
   /** Removes an acknowledged, contiguous run of sequence numbers. */
   ack(fromSeq: number, toSeq: number): void {
     const first = this.recent.first;
     if (fromSeq < first) {
-      // Older than the in-memory window (backlog): delete now, counting what really goes.
-      this.cachedDepth -= this.stmt.deleteRange.run(fromSeq, Math.min(toSeq, first - 1)).changes;
+      // Older than the in-memory window (backlog): delete now, counting what really goes (pending
+      // live acks first, so nothing is counted twice).
+      this.cachedDepth -= this.db.transaction(() => {
+        this.deleteAcked(true);
+        return this.removeRange(fromSeq, Math.min(toSeq, first - 1));
+      })();
     }
     if (toSeq >= first) {
       this.cachedDepth -= this.recent.remove(Math.max(fromSeq, first), toSeq);
       this.acked.push([Math.max(fromSeq, first), toSeq]);
       // The next append deletes them; without appends, a timer does.
-      this.ackTimer ??= setTimeout(
-        () => this.db.transaction(() => this.deleteAcked())(),
-        ACK_FLUSH_MS,
-      ).unref();
+      this.ackTimer ??= setTimeout(() => {
+        this.ackTimer = undefined;
+        this.flushAcked();
+      }, ACK_FLUSH_MS).unref();
     }
   }
 
   /** Every counter's stored continuity state. */
   counterStates(): CounterRow[] {
-    return this.stmt.counters.all() as CounterRow[];
+    const states = new Map<string, CounterRow>();
+    for (const c of this.stmt.counters.all() as CounterRow[]) states.set(`${c.device}\u0000${c.field}`, c);
+    for (const c of this.unfolded.values()) states.set(`${c.device}\u0000${c.field}`, c);
+    return [...states.values()];
   }
 
   depth(): number {
@@ -376,7 +666,7 @@ export class Outbox {
   }
 
   stats(): OutboxStats {
-    if (this.acked.length) this.db.transaction(() => this.deleteAcked())();
+    this.flushAcked();
     const oldest = this.stmt.oldest.get() as { ts: number } | undefined;
     const room = Math.max(0, this.limits.maxReadings - this.cachedDepth);
     return {
@@ -389,7 +679,9 @@ export class Outbox {
   }
 
   close(): void {
-    if (this.acked.length) this.db.transaction(() => this.deleteAcked())();
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    this.flushAcked();
     this.db.close();
   }
 }

@@ -26,6 +26,12 @@ export type MessageHandler = (topic: string, payload: Buffer) => void;
  * a batch is deleted from the outbox only when its PUBACK arrives. After a reconnect the backlog
  * is replayed in order, alternating with batches of live readings so fresh data is not starved
  * behind hours of backlog.
+ *
+ * Linger (mqtt.lingerMs, default 1000 ms): routine live readings wait up to lingerMs for more, so
+ * they go out in fewer, larger messages (each message costs a PUBLISH, a PUBACK and an outbox
+ * delete). A full message (batchSize) or any event (door, leak, comm failure) in the waiting
+ * readings sends at once; the backlog replay never waits. lingerMs 0: send on every append.
+ * Waiting readings are already in the outbox, so lingering changes latency, never durability.
  */
 export class Publisher {
   readonly stats: PublisherStats = {
@@ -44,6 +50,12 @@ export class Publisher {
   private connectedOnce = false;
   private readonly batchSize: number;
   private readonly maxInflight: number;
+  private readonly lingerMs: number;
+  /** When the live lane last went from empty to holding unsent readings (linger start). */
+  private liveSince?: number;
+  private lingerTimer?: NodeJS.Timeout;
+  /** Stopping: what lingers goes now. */
+  private stopping = false;
   private readonly handlers = new Map<string, MessageHandler>();
   private configVersion?: string;
 
@@ -55,6 +67,7 @@ export class Publisher {
   ) {
     this.batchSize = config.mqtt.batchSize ?? 500;
     this.maxInflight = config.mqtt.inflight ?? 4;
+    this.lingerMs = config.mqtt.lingerMs ?? 1000;
   }
 
   get connected(): boolean {
@@ -139,13 +152,38 @@ export class Publisher {
     }
   }
 
+  /**
+   * Whether the live lane should wait (linger) for more readings: only routine readings are
+   * waiting, fewer than a full message, for less than lingerMs. Arms a timer for the rest.
+   */
+  private lingering(): boolean {
+    if (this.lingerMs <= 0 || this.stopping) return false;
+    const unsent = this.outbox.lastSeq() - this.live.afterSeq;
+    if (unsent <= 0) {
+      this.liveSince = undefined;
+      return false;
+    }
+    if (unsent >= this.batchSize || this.outbox.lastEventSeq > this.live.afterSeq) return false;
+    const now = Date.now();
+    this.liveSince ??= now;
+    const wait = this.liveSince + this.lingerMs - now;
+    if (wait <= 0) return false;
+    this.lingerTimer ??= setTimeout(() => {
+      this.lingerTimer = undefined;
+      this.kick();
+    }, wait).unref();
+    return true;
+  }
+
   /** Alternates between backlog and live batches while both have data. */
   private nextLane(): { lane: Lane; rows: JsonRows } | undefined {
     const order = this.preferBacklog ? [this.backlog, this.live] : [this.live, this.backlog];
     for (const lane of order) {
+      if (lane === this.live && this.lingering()) continue;
       const rows = this.outbox.peekJson(lane.afterSeq, this.batchSize, lane.upToSeq);
       if (rows) {
         this.preferBacklog = lane !== this.backlog;
+        if (lane === this.live) this.liveSince = undefined;
         return { lane, rows };
       }
     }
@@ -178,6 +216,11 @@ export class Publisher {
   }
 
   async stop(): Promise<void> {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+    // Readings waiting for a fuller message go now (end() below waits for their PUBACKs).
+    this.stopping = true;
+    this.kick();
     const client = this.client;
     if (!client) return;
     if (client.connected) {

@@ -59,4 +59,15 @@ describe('edge config', () => {
       /mqtt\.url: must match pattern/,
     );
   });
+
+  it('validates mqtt.lingerMs', () => {
+    const withLinger = (v: string) =>
+      good.replace('  url: mqtt://127.0.0.1:1883\n', `  url: mqtt://127.0.0.1:1883\n  lingerMs: ${v}\n`);
+    expect(parseEdgeConfig(withLinger('0'), 'edge.yaml').mqtt.lingerMs).toBe(0);
+    expect(parseEdgeConfig(withLinger('2500'), 'edge.yaml').mqtt.lingerMs).toBe(2500);
+    expect(() => parseEdgeConfig(withLinger('-1'), 'edge.yaml')).toThrow(
+      /edge\.yaml:5: mqtt\.lingerMs: must be >= 0/,
+    );
+    expect(() => parseEdgeConfig(withLinger('soon'), 'edge.yaml')).toThrow(/mqtt\.lingerMs/);
+  });
 });
