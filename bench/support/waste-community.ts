@@ -5,7 +5,7 @@
  */
 
 import type { FillSample } from '../../cloud/src/modules/waste-routing/forecast.js';
-import type { GeoPoint } from '../../cloud/src/modules/waste-routing/geo.js';
+import { type GeoPoint, offsetByMetres } from '../../cloud/src/modules/waste-routing/geo.js';
 import { ManualClock } from '../../firmware-sim/src/clock.js';
 import { BinModel, type BinSite, type PointSpec } from '../../firmware-sim/src/model/bin.js';
 import { hashSeed, Rng } from '../../firmware-sim/src/model/random.js';
@@ -70,14 +70,8 @@ export interface CommunityGeo {
   dump: GeoPoint;
 }
 
-/** Offsets a point by metres east and north (fine at community scale). */
-export function offset(p: GeoPoint, eastM: number, northM: number): GeoPoint {
-  const mPerDegLat = 111_320;
-  return {
-    lat: p.lat + northM / mPerDegLat,
-    lon: p.lon + eastM / (mPerDegLat * Math.cos((p.lat * Math.PI) / 180)),
-  };
-}
+/** Offsets a point by metres east and north. */
+export const offset = offsetByMetres;
 
 /**
  * `count` bins scattered over a `widthM` x `heightM` compound (seeded), each with its own

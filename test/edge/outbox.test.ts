@@ -4,14 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppendItem, Outbox, PRIORITY_EVENT, PRIORITY_ROUTINE } from '../../edge/src/outbox.js';
-
-const reading = (device: string, ts: number, priority = PRIORITY_ROUTINE) => ({
-  device,
-  ts,
-  values: { x: ts },
-  quality: 'good' as const,
-  priority,
-});
+import { reading } from '../support/outbox-readings.js';
 
 describe('edge outbox', () => {
   let dir: string;

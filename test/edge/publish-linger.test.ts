@@ -4,19 +4,12 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EdgeConfig } from '../../edge/src/config.js';
-import { Outbox, PRIORITY_EVENT, PRIORITY_ROUTINE } from '../../edge/src/outbox.js';
+import { Outbox, PRIORITY_EVENT } from '../../edge/src/outbox.js';
 import { Publisher } from '../../edge/src/publisher.js';
 import { topics } from '../../protocols/src/index.js';
 import { type MosquittoHandle, startMosquitto } from '../helpers/mosquitto.js';
+import { reading } from '../support/outbox-readings.js';
 import { quietLogger, waitFor } from '../support/pipeline.js';
-
-const reading = (device: string, ts: number, priority = PRIORITY_ROUTINE) => ({
-  device,
-  ts,
-  values: { x: ts },
-  quality: 'good' as const,
-  priority,
-});
 
 interface Received {
   at: number;

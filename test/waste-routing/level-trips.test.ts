@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { offsetByMetres } from '../../cloud/src/modules/waste-routing/geo.js';
 import { checkPlan } from '../../cloud/src/modules/waste-routing/plan-check.js';
 import {
   type FleetConfig,
@@ -9,10 +10,7 @@ import {
 import { levelTrips, type TripBin } from '../../cloud/src/modules/waste-routing/selection.js';
 
 const center = { lat: 31.23, lon: 121.47 };
-const at = (east: number, north: number) => ({
-  lat: center.lat + north / 111_320,
-  lon: center.lon + east / (111_320 * Math.cos((center.lat * Math.PI) / 180)),
-});
+const at = (east: number, north: number) => offsetByMetres(center, east, north);
 
 const fleet: FleetConfig = {
   depot: at(-300, 0),

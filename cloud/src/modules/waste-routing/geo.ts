@@ -18,6 +18,15 @@ export function haversineM(a: GeoPoint, b: GeoPoint): number {
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
+/** A point `eastM` metres east and `northM` metres north of `p` (flat-earth: fine at community scale). */
+export function offsetByMetres(p: GeoPoint, eastM: number, northM: number): GeoPoint {
+  const mPerDegLat = 111_320;
+  return {
+    lat: p.lat + northM / mPerDegLat,
+    lon: p.lon + eastM / (mPerDegLat * Math.cos((p.lat * Math.PI) / 180)),
+  };
+}
+
 /** A road distance/time matrix keyed by location id (depot, dump, bin ids). */
 export interface RoadMatrix {
   ids: readonly string[];
