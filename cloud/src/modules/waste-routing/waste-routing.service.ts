@@ -20,7 +20,8 @@ import {
   type StopInput,
   travelFor,
 } from './planner.js';
-import { type BinState, intradayCheck, selectRound } from './selection.js';
+import { litresAt, type RoundBin, roundStops } from './round-stops.js';
+import { intradayCheck } from './selection.js';
 import { type UrgentBinAlerts, urgentConditions } from './urgent-alerts.js';
 import type { WasteRoutingConfig } from './waste-routing.config.js';
 import type {
@@ -80,10 +81,11 @@ export class WasteRoutingService {
     const handled = new Set(kept.map((s) => s.bin_id));
     const allBins = await this.bins.listBins();
     const fleet = this.fleet(allBins);
-    const { stops, baseline } = await this.candidates(allBins, pickupAt, now);
+    const { stops, baseline, tripsFirst } = await this.candidates(allBins, pickupAt, now);
     const request: PlanRequest = {
       stops: stops.filter((s) => !handled.has(s.binId)),
       fleet,
+      ...(tripsFirst ? { tripsFirst } : {}),
       startAt: Math.max(pickupAt, now),
       timeLimitMs: cfg.timeLimitMs,
       ...(cfg.maxIterations !== undefined ? { maxIterations: cfg.maxIterations } : {}),
@@ -95,6 +97,7 @@ export class WasteRoutingService {
     // The fixed daily round of every bin, on the same day's volumes: the "km saved" reference.
     const baselinePlan = planRound({
       ...request,
+      tripsFirst: false,
       stops: baseline,
       startAt: pickupAt,
       timeLimitMs: Math.min(1000, cfg.timeLimitMs),
@@ -117,7 +120,7 @@ export class WasteRoutingService {
     const cfg = this.config;
     const withDevice = bins.filter((b) => b.deviceId !== null).map((b) => b.deviceId!);
     const latest = new Map((await this.timeseries.latest(withDevice)).map((r) => [r.device, r]));
-    const states: BinState[] = [];
+    const states: RoundBin[] = [];
     for (const bin of bins) {
       const history = bin.deviceId ? await this.history(bin.deviceId, now) : [];
       const reading = bin.deviceId ? latest.get(bin.deviceId) : undefined;
@@ -126,6 +129,8 @@ export class WasteRoutingService {
         history.length > 0 ? learnFillModel(history, { utcOffsetHours: cfg.utcOffsetHours }) : undefined;
       states.push({
         binId: bin.id,
+        at: { lat: bin.lat, lon: bin.lon },
+        capacityLiters: bin.capacityLiters ?? cfg.defaultBinLiters,
         model,
         latest: reading && typeof fill === 'number' ? { ts: reading.ts, fillPct: fill } : undefined,
         ...(model && cfg.marginQuantile > 0
@@ -136,7 +141,8 @@ export class WasteRoutingService {
           : {}),
       });
     }
-    const selections = selectRound(states, {
+    // The same selection code as eval:waste (round-stops.ts), by the configured policy.
+    const { round, stops, tripsFirst } = roundStops(states, {
       // A re-plan after the round time forecasts to now: the truck cannot be there earlier.
       pickupAt: Math.max(pickupAt, now),
       nextPickupAt: pickupAt + DAY,
@@ -146,23 +152,17 @@ export class WasteRoutingService {
       prizeMetresPerPct: cfg.prizeMetresPerPct,
       staleAfterMs: 6 * HOUR,
       minHistoryHours: 72,
+      policy: cfg.policy,
+      keepPct: cfg.keepPct,
+      overOfferTrips: cfg.overOfferTrips,
     });
-    const stops: StopInput[] = [];
-    const baseline: StopInput[] = [];
-    bins.forEach((bin, i) => {
-      const sel = selections[i]!;
-      const liters = bin.capacityLiters ?? cfg.defaultBinLiters;
-      const stop: StopInput = {
-        binId: bin.id,
-        at: { lat: bin.lat, lon: bin.lon },
-        forecastPct: Math.round(sel.forecastPct * 10) / 10,
-        volumeLiters: (Math.min(100, Math.max(0, sel.forecastPct)) / 100) * liters,
-      };
-      baseline.push(stop);
-      if (sel.kind === 'mandatory') stops.push(stop);
-      else if (sel.kind === 'optional') stops.push({ ...stop, prizeM: sel.prizeM });
-    });
-    return { stops, baseline };
+    const baseline: StopInput[] = states.map((s, i) => ({
+      binId: s.binId,
+      at: s.at,
+      forecastPct: round[i]!.forecastPct,
+      volumeLiters: litresAt(round[i]!.forecastPct, s.capacityLiters),
+    }));
+    return { stops, baseline, tripsFirst };
   }
 
   /**
@@ -262,7 +262,7 @@ export class WasteRoutingService {
           bin_id: v.binId ?? null,
           trip: v.trip,
           expected_at: v.arrivalAt,
-          forecast_pct: v.forecastPct ?? null,
+          forecast_pct: v.forecastPct === undefined ? null : Math.round(v.forecastPct * 10) / 10,
           leg_m: travel.dist[prev * N + to]!,
           leg_s: travel.time[prev * N + to]!,
           status: 'pending',
