@@ -11,6 +11,9 @@
  * direction that gain most from that. When depot and dump are the same place this is exact; when
  * they are apart the first-trip start is optimised after the search rather than during it.
  *
+ * A re-plan passes the trucks already out (`trucksOut`): each continues from its last reported stop
+ * with what it carries; its first trip is one whose bins fit beside that load, or it unloads first.
+ *
  * The solver assumes symmetric distances; a road matrix is symmetrised for the search and each
  * trip is then driven in whichever direction the real (asymmetric) matrix makes shorter.
  */
@@ -47,9 +50,25 @@ export interface StopInput {
   keepLiters?: number;
 }
 
+/** A truck already on its way when a round is re-planned. */
+export interface TruckOut {
+  vehicleId: string;
+  /** Where it is: its last reported stop. */
+  at: GeoPoint;
+  /** The location's id in a road matrix (the bin's id). */
+  locationId: string;
+  /** Litres on board: collected since its last unloading. */
+  loadLiters: number;
+}
+
 export interface PlanRequest {
   stops: readonly StopInput[];
   fleet: FleetConfig;
+  /**
+   * Trucks already out (a re-plan): each goes on from its position with its load, and is in the
+   * plan even with nothing left to collect (it still unloads and drives home). Used first.
+   */
+  trucksOut?: readonly TruckOut[];
   /** When the trucks leave the depot (ms). */
   startAt: number;
   road?: RoadMatrix;
@@ -97,14 +116,26 @@ export interface Plan {
   elapsedMs: number;
 }
 
-/** Node layout of the travel matrices: 0 = dump, 1..n = stops, n + 1 = depot. */
-export function travelFor(req: Pick<PlanRequest, 'stops' | 'fleet' | 'road'>): Travel {
+/**
+ * Node layout of the travel matrices: 0 = dump, 1..n = stops, n + 1 = depot (depotNode), then
+ * n + 2 + k = the position of trucksOut[k] (startNode).
+ */
+export function travelFor(req: Pick<PlanRequest, 'stops' | 'fleet' | 'road' | 'trucksOut'>): Travel {
   const points = [
     { id: 'dump', at: req.fleet.dump },
     ...req.stops.map((s) => ({ id: s.binId, at: s.at })),
     { id: 'depot', at: req.fleet.depot },
+    ...(req.trucksOut ?? []).map((t) => ({ id: t.locationId, at: t.at })),
   ];
   return buildTravel(points, req.fleet, req.road);
+}
+
+export const depotNode = (req: Pick<PlanRequest, 'stops'>) => req.stops.length + 1;
+
+/** Where a truck's pending route starts: its position when it is out, else the depot. */
+export function startNode(req: Pick<PlanRequest, 'stops' | 'trucksOut'>, vehicleId: string): number {
+  const k = (req.trucksOut ?? []).findIndex((t) => t.vehicleId === vehicleId);
+  return k < 0 ? depotNode(req) : depotNode(req) + 1 + k;
 }
 
 interface Trip {
@@ -169,16 +200,17 @@ export function haulM(req: Pick<PlanRequest, 'stops' | 'fleet' | 'road'>): numbe
 function planStops(req: PlanRequest): Plan;
 function planStops(req: PlanRequest, maxTrips: number | undefined): Plan | undefined;
 function planStops(req: PlanRequest, maxTrips?: number): Plan | undefined {
-  const { stops, fleet } = req;
+  const { stops } = req;
   const n = stops.length;
-  if (n === 0) return { trucks: [], skipped: [], distanceM: 0, iterations: 0, elapsedMs: 0 };
+  if (n === 0 && !req.trucksOut?.length)
+    return { trucks: [], skipped: [], distanceM: 0, iterations: 0, elapsedMs: 0 };
   const tr = travelFor(req);
-  const trips = solveTrips(req, tr, maxTrips);
+  const trips = n === 0 ? { routes: [], iterations: 0, elapsedMs: 0 } : solveTrips(req, tr, maxTrips);
   if (!trips) return undefined;
   const routed = new Set(trips.routes.flat());
   const skipped = stops.filter((_, i) => !routed.has(i + 1)).map((s) => s.binId);
   const tripList = trips.routes.map((nodes) => orientTrip(nodes, tr, req));
-  const trucks = packTrips(tripList, tr, req).map((t, k) => driveTruck(fleet.vehicleIds[k]!, t, tr, req));
+  const trucks = packTrips(tripList, tr, req).map((t) => driveTruck(t, tr, req));
   return {
     trucks,
     skipped,
@@ -269,14 +301,32 @@ function orientTrip(nodes: number[], tr: Travel, req: PlanRequest): Trip {
   return { nodes: best, load, minutes: pathMinutes(tr, best, 0, 0, req) };
 }
 
-/** First-fit decreasing of trips into shifts; returns each truck's trips, first trip first. */
-function packTrips(trips: Trip[], tr: Travel, req: PlanRequest): Trip[][] {
-  const depot = tr.size - 1;
-  const { shiftMinutes, vehicleIds } = req.fleet;
+/** A truck's work: its trips, first trip first, and where and with what load it starts. */
+interface TruckPlan {
+  vehicleId: string;
+  trips: Trip[];
+  from: number;
+  onboard: number;
+  /** Drives to the dump before its first trip (its load leaves no room for any trip's bins). */
+  unloadFirst: boolean;
+}
+
+/**
+ * First-fit decreasing of trips into shifts (trucks already out first, in their own vehicles);
+ * returns each truck's trips, first trip first.
+ */
+function packTrips(trips: Trip[], tr: Travel, req: PlanRequest): TruckPlan[] {
+  const depot = depotNode(req);
+  const { shiftMinutes } = req.fleet;
+  const out = req.trucksOut ?? [];
+  const vehicleIds = [
+    ...out.map((t) => t.vehicleId),
+    ...req.fleet.vehicleIds.filter((id) => !out.some((t) => t.vehicleId === id)),
+  ];
   if (vehicleIds.length === 0) throw new Error('no vehicles');
   // Depot -> dump and back bounds the difference between a truck's day and its middle trips.
   const overhead = (tr.time[depot * tr.size]! + tr.time[depot]!) / 60;
-  const trucks: { trips: Trip[]; minutes: number }[] = [];
+  const trucks: { trips: Trip[]; minutes: number }[] = out.map(() => ({ trips: [], minutes: 0 }));
   for (const trip of [...trips].sort((a, b) => b.minutes - a.minutes)) {
     let home = trucks.find((t) => t.minutes + trip.minutes + overhead <= shiftMinutes);
     if (!home && trucks.length < vehicleIds.length) {
@@ -288,20 +338,41 @@ function packTrips(trips: Trip[], tr: Travel, req: PlanRequest): Trip[][] {
     home.trips.push(trip);
     home.minutes += trip.minutes;
   }
-  return trucks.map((t) => chooseFirstTrip(t.trips, tr));
+  return trucks.map((t, k) => {
+    const vehicleId = vehicleIds[k]!;
+    const from = startNode(req, vehicleId);
+    const onboard = out[k]?.loadLiters ?? 0;
+    return {
+      vehicleId,
+      from,
+      onboard,
+      ...chooseFirstTrip(t.trips, tr, from, onboard, req.fleet.capacityLiters),
+    };
+  });
 }
 
-/** Puts first the trip (and direction) whose start gains most from leaving the depot instead of the dump. */
-function chooseFirstTrip(trips: Trip[], tr: Travel): Trip[] {
-  const N = tr.size;
-  const depot = N - 1;
-  let bestI = 0;
+/**
+ * Puts first the trip (and direction) whose start gains most from leaving `from` (the depot, or
+ * where a truck out is) instead of the dump. A truck out carrying `onboard` litres may start only
+ * with a trip whose bins fit beside them; otherwise (or when cheaper) it unloads first.
+ */
+function chooseFirstTrip(
+  trips: Trip[],
+  tr: Travel,
+  from: number,
+  onboard: number,
+  capacity: number,
+): { trips: Trip[]; unloadFirst: boolean } {
+  if (trips.length === 0) return { trips, unloadFirst: false };
+  let bestI = -1;
   let bestRev = false;
-  let bestGain = Number.POSITIVE_INFINITY;
+  // Unloading first: from -> dump, then every trip as a middle one.
+  let bestGain = onboard > 0 ? tr.dist[from * tr.size]! : Number.POSITIVE_INFINITY;
   trips.forEach((t, i) => {
+    if (onboard > 0 && onboard + t.load > capacity + 1e-6) return;
     for (const rev of [false, true]) {
       const nodes = rev ? [...t.nodes].reverse() : t.nodes;
-      const extra = pathDist(tr, nodes, depot, 0) - pathDist(tr, t.nodes, 0, 0);
+      const extra = pathDist(tr, nodes, from, 0) - pathDist(tr, t.nodes, 0, 0);
       if (extra < bestGain - 1e-9) {
         bestGain = extra;
         bestI = i;
@@ -309,26 +380,37 @@ function chooseFirstTrip(trips: Trip[], tr: Travel): Trip[] {
       }
     }
   });
+  if (bestI < 0) return { trips, unloadFirst: true };
   const first = trips[bestI]!;
   const lead: Trip = bestRev ? { ...first, nodes: [...first.nodes].reverse() } : first;
-  return [lead, ...trips.filter((_, i) => i !== bestI)];
+  return { trips: [lead, ...trips.filter((_, i) => i !== bestI)], unloadFirst: false };
 }
 
-function driveTruck(vehicleId: string, trips: Trip[], tr: Travel, req: PlanRequest): TruckRoute {
+function driveTruck(plan: TruckPlan, tr: Travel, req: PlanRequest): TruckRoute {
   const N = tr.size;
-  const depot = N - 1;
+  const depot = depotNode(req);
   const { serviceMinutes, dumpMinutes, shiftMinutes } = req.fleet;
+  const { vehicleId, trips, onboard } = plan;
   const visits: PlannedVisit[] = [];
   let t = req.startAt;
-  let at = depot;
+  let at = plan.from;
   let dist = 0;
   const go = (to: number) => {
     dist += tr.dist[at * N + to]!;
     t += tr.time[at * N + to]! * 1000;
     at = to;
   };
-  trips.forEach((trip, k) => {
-    let load = 0;
+  // A truck out with waste on board and no trip it can start with unloads first.
+  const unload = onboard > 0 && (plan.unloadFirst || trips.length === 0);
+  if (unload) {
+    go(0);
+    visits.push({ kind: 'dump', trip: 0, arrivalAt: Math.round(t), loadLiters: 0 });
+    t += dumpMinutes * 60_000;
+  }
+  const k0 = unload ? 1 : 0;
+  trips.forEach((trip, i) => {
+    const k = i + k0;
+    let load = i === 0 && !unload ? onboard : 0;
     for (const c of trip.nodes) {
       go(c);
       const stop = req.stops[c - 1]!;
@@ -348,7 +430,7 @@ function driveTruck(vehicleId: string, trips: Trip[], tr: Travel, req: PlanReque
     t += dumpMinutes * 60_000;
   });
   go(depot);
-  visits.push({ kind: 'depot', trip: trips.length, arrivalAt: Math.round(t), loadLiters: 0 });
+  visits.push({ kind: 'depot', trip: trips.length + k0, arrivalAt: Math.round(t), loadLiters: 0 });
   const durationMin = (t - req.startAt) / 60_000;
   return {
     vehicleId,

@@ -13,11 +13,14 @@ import { type FillSample, learnFillModel, riseErrorQuantile } from './forecast.j
 import type { GeoPoint } from './geo.js';
 import { localDate, localInstant } from './local-time.js';
 import {
+  depotNode,
   type FleetConfig,
   type Plan,
   type PlanRequest,
   planRound,
   type StopInput,
+  startNode,
+  type TruckOut,
   travelFor,
 } from './planner.js';
 import { litresAt, type RoundBin, roundStops } from './round-stops.js';
@@ -77,15 +80,18 @@ export class WasteRoutingService {
     const date = options.date ?? this.today();
     const pickupAt = localInstant(date, cfg.roundTime, cfg.utcOffsetHours);
     const existing = await this.repo.roundByDate(date);
-    const kept = existing ? (await this.repo.stops(existing.id)).filter((s) => s.status !== 'pending') : [];
+    const previous = existing ? await this.repo.stops(existing.id) : [];
+    const kept = previous.filter((s) => s.status !== 'pending');
     const handled = new Set(kept.map((s) => s.bin_id));
     const allBins = await this.bins.listBins();
+    const trucksOut = this.trucksOut(previous, allBins, now);
     const fleet = this.fleet(allBins);
     const { stops, baseline, tripsFirst } = await this.candidates(allBins, pickupAt, now);
     const request: PlanRequest = {
       stops: stops.filter((s) => !handled.has(s.binId)),
       fleet,
       ...(tripsFirst ? { tripsFirst } : {}),
+      ...(trucksOut.length > 0 ? { trucksOut } : {}),
       startAt: Math.max(pickupAt, now),
       timeLimitMs: cfg.timeLimitMs,
       ...(cfg.maxIterations !== undefined ? { maxIterations: cfg.maxIterations } : {}),
@@ -95,8 +101,9 @@ export class WasteRoutingService {
     };
     const plan = planRound(request);
     // The fixed daily round of every bin, on the same day's volumes: the "km saved" reference.
+    const { trucksOut: _, ...fresh } = request;
     const baselinePlan = planRound({
-      ...request,
+      ...fresh,
       tripsFirst: false,
       stops: baseline,
       startAt: pickupAt,
@@ -113,6 +120,33 @@ export class WasteRoutingService {
     await this.repo.savePlan(round, this.rows(round.id, request, plan, kept));
     await this.checkUrgent();
     return this.round(date);
+  }
+
+  /**
+   * Trucks under way in a round being re-planned: each is at its last reported stop (by route
+   * order) and carries the done stops since its last unloading, at their measured levels. A truck
+   * whose planned return to the depot is past counts as back (not out).
+   */
+  private trucksOut(rows: WasteStopsTable[], bins: Bin[], now: number): TruckOut[] {
+    const byId = new Map(bins.map((b) => [b.id, b]));
+    const out: TruckOut[] = [];
+    for (const vehicleId of new Set(rows.map((r) => r.vehicle_id))) {
+      const route = rows.filter((r) => r.vehicle_id === vehicleId).sort((a, b) => a.seq - b.seq);
+      const home = route.findLast((r) => r.kind === 'depot');
+      if (home && home.expected_at <= now) continue;
+      const last = route.findLastIndex((r) => r.kind === 'bin' && r.status !== 'pending');
+      const bin = last < 0 ? undefined : byId.get(route[last]!.bin_id!);
+      if (!bin) continue;
+      let loadLiters = 0;
+      for (let i = last; i >= 0 && route[i]!.kind !== 'dump'; i--) {
+        const r = route[i]!;
+        const b = r.bin_id ? byId.get(r.bin_id) : undefined;
+        if (r.status === 'done' && b)
+          loadLiters += ((r.measured_pct ?? 0) / 100) * (b.capacityLiters ?? this.config.defaultBinLiters);
+      }
+      out.push({ vehicleId, at: { lat: bin.lat, lon: bin.lon }, locationId: bin.id, loadLiters });
+    }
+    return out;
   }
 
   /** The bins a round considers, and the same bins as a fixed round would visit them. */
@@ -244,15 +278,17 @@ export class WasteRoutingService {
   private rows(roundId: string, req: PlanRequest, plan: Plan, kept: WasteStopsTable[]): WasteStopsTable[] {
     const travel = travelFor(req);
     const N = travel.size;
+    const depot = depotNode(req);
     const node = new Map(req.stops.map((s, i) => [s.binId, i + 1]));
     const rows: WasteStopsTable[] = [];
     for (const truck of plan.trucks) {
       let seq = kept
         .filter((k) => k.vehicle_id === truck.vehicleId)
         .reduce((m, k) => Math.max(m, k.seq + 1), 0);
-      let prev = N - 1;
+      // A truck already out goes on from its last reported stop.
+      let prev = startNode(req, truck.vehicleId);
       for (const v of truck.visits) {
-        const to = v.kind === 'bin' ? node.get(v.binId!)! : v.kind === 'dump' ? 0 : N - 1;
+        const to = v.kind === 'bin' ? node.get(v.binId!)! : v.kind === 'dump' ? 0 : depot;
         rows.push({
           id: randomUUID(),
           round_id: roundId,
