@@ -150,6 +150,32 @@ describe('round planner (multi-trip, prize-collecting)', () => {
       expect(plan.trucks[0]!.vehicleId).toBe('t1');
     });
 
+    it('a loaded truck out finishes its trip with bins that fit beside its load, then unloads', () => {
+      const req = request(8, { trucksOut: [{ ...out, loadLiters: 600 }] });
+      const plan = planRound(req);
+      expect(checkPlan(req, plan, travelFor(req)).errors).toEqual([]);
+      const t1 = plan.trucks.find((t) => t.vehicleId === 't1')!;
+      const firstTrip = t1.visits.slice(
+        0,
+        t1.visits.findIndex((v) => v.kind === 'dump'),
+      );
+      expect(firstTrip.length).toBeGreaterThan(0);
+      expect(firstTrip[0]!.loadLiters).toBeGreaterThan(600);
+      expect(firstTrip.at(-1)!.loadLiters).toBeLessThanOrEqual(fleet.capacityLiters + 1e-6);
+      // Trips first: with no due bin left, the room of the trip under way is still topped up.
+      const optional = request(8, {
+        trucksOut: [{ ...out, loadLiters: 600 }],
+        tripsFirst: true,
+      });
+      const topUps = { ...optional, stops: optional.stops.map((s) => ({ ...s, prizeM: 1 })) };
+      const topped = planRound(topUps);
+      expect(checkPlan(topUps, topped, travelFor(topUps)).errors).toEqual([]);
+      const visits = topped.trucks.flatMap((t) => t.visits);
+      expect(visits.filter((v) => v.kind === 'dump')).toHaveLength(1);
+      const last = visits.filter((v) => v.kind === 'bin').at(-1)!;
+      expect(last.loadLiters).toBeGreaterThan(0.8 * fleet.capacityLiters);
+    });
+
     it('a truck out with a full load unloads first; with nothing left it unloads and goes home', () => {
       const full = { ...out, loadLiters: 950 };
       const req = request(8, { trucksOut: [full] });

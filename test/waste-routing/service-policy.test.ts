@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
+import { haversineM } from '../../cloud/src/modules/waste-routing/geo.js';
 import type { WastePolicy } from '../../cloud/src/modules/waste-routing/round-stops.js';
 import { InMemoryUrgentBinAlerts } from '../../cloud/src/modules/waste-routing/urgent-alerts.js';
 import { DEFAULT_WASTE_CONFIG } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
@@ -131,5 +132,43 @@ describe('waste routing service: selection policy (SQLite stores, manual clock)'
     expect(litres(first)).toBeLessThanOrEqual(TRUCK_LITRES);
     // One trip either way: the top-ups cost only the short detours between the bins.
     expect(first.distanceM - prize.distanceM).toBeLessThan(1000);
+  });
+
+  it('a re-plan mid-round goes on from the last done stop and tops up the room the load leaves', async () => {
+    const trips = service('trips');
+    const before = await trips.round();
+    const truck = before.trucks.find((t) => t.stops.some((s) => s.kind === 'bin'))!;
+    const done = truck.stops.filter((s) => s.kind === 'bin').slice(0, 3);
+    h.clock.t = before.pickupAt + 20 * 60_000; // 09:50: three bins emptied, found as forecast
+    for (const s of done) await trips.markDone(s.id, s.forecastPct!, 'crew-1');
+    const onboard = done.reduce((sum, s) => sum + (s.forecastPct! / 100) * BIN_LITRES, 0);
+
+    const after = await trips.plan();
+    const t = after.trucks.find((x) => x.vehicleId === truck.vehicleId)!;
+    const last = t.stops.filter((s) => s.status === 'done').at(-1)!;
+    expect(last.id).toBe(done[2]!.id);
+    const pending = t.stops.filter((s) => s.status === 'pending');
+    // Its trip goes on with the due bins left and top-ups, in the room its load leaves (not a
+    // fresh truck's), then one unloading and home.
+    const rest = pending.slice(
+      0,
+      pending.findIndex((s) => s.kind === 'dump'),
+    );
+    expect(rest.length).toBeGreaterThan(0);
+    expect(rest.every((s) => s.kind === 'bin')).toBe(true);
+    const due = ['due-1', 'due-2', 'due-3'].filter((d) => !done.some((s) => name.get(s.binId!) === d));
+    expect(rest.map((s) => name.get(s.binId!))).toEqual(expect.arrayContaining(due));
+    const restLitres = rest.reduce((sum, s) => sum + ((s.forecastPct ?? 0) / 100) * BIN_LITRES, 0);
+    expect(onboard + restLitres).toBeLessThanOrEqual(TRUCK_LITRES);
+    expect(onboard + restLitres).toBeGreaterThan(0.8 * TRUCK_LITRES);
+    expect(pending.map((s) => s.kind).slice(rest.length)).toEqual(['dump', 'depot']);
+    // From where it is: the first leg is timed from the last done bin.
+    const cfg = DEFAULT_WASTE_CONFIG.fleet;
+    const legMs =
+      ((cfg.detourFactor *
+        haversineM({ lat: last.lat!, lon: last.lon! }, { lat: rest[0]!.lat!, lon: rest[0]!.lon! })) /
+        (cfg.speedKmh / 3.6)) *
+      1000;
+    expect(rest[0]!.expectedAt - h.clock.now()).toBeCloseTo(legMs, -1);
   });
 });

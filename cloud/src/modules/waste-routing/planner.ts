@@ -12,7 +12,12 @@
  * they are apart the first-trip start is optimised after the search rather than during it.
  *
  * A re-plan passes the trucks already out (`trucksOut`): each continues from its last reported stop
- * with what it carries; its first trip is one whose bins fit beside that load, or it unloads first.
+ * with what it carries. For the search, a loaded truck out is a mandatory stop at its position
+ * holding its load (far from the other trucks out): the solver's trip through it is the rest of
+ * that truck's current trip, within the room it has left, and goes to that truck first (tripsFirst
+ * counts the load as mandatory litres, so the room is topped up). An empty truck out starts its
+ * first trip from where it is, like a truck from the depot; one whose load leaves no trip room
+ * unloads first. Shifts are still counted from the re-plan, not from the truck's start.
  *
  * The solver assumes symmetric distances; a road matrix is symmetrised for the search and each
  * trip is then driven in whichever direction the real (asymmetric) matrix makes shorter.
@@ -39,6 +44,8 @@ export interface FleetConfig {
 
 export interface StopInput {
   binId: string;
+  /** Location id in a road matrix when it is not binId. */
+  locationId?: string;
   at: GeoPoint;
   volumeLiters: number;
   forecastPct: number;
@@ -123,7 +130,7 @@ export interface Plan {
 export function travelFor(req: Pick<PlanRequest, 'stops' | 'fleet' | 'road' | 'trucksOut'>): Travel {
   const points = [
     { id: 'dump', at: req.fleet.dump },
-    ...req.stops.map((s) => ({ id: s.binId, at: s.at })),
+    ...req.stops.map((s) => ({ id: s.locationId ?? s.binId, at: s.at })),
     { id: 'depot', at: req.fleet.depot },
     ...(req.trucksOut ?? []).map((t) => ({ id: t.locationId, at: t.at })),
   ];
@@ -148,13 +155,22 @@ interface Trip {
 export function planRound(req: PlanRequest): Plan {
   if (!req.tripsFirst) return planStops(req);
   const level = levelTrips(
-    req.stops.map((s) => ({
-      binId: s.binId,
-      mandatory: s.prizeM === undefined,
-      volumeLiters: Math.min(req.fleet.capacityLiters, s.volumeLiters),
-      nextRoundPct: s.nextRoundPct ?? s.forecastPct,
-      ...(s.keepLiters !== undefined ? { keepLiters: s.keepLiters } : {}),
-    })),
+    [
+      ...req.stops.map((s) => ({
+        binId: s.binId,
+        mandatory: s.prizeM === undefined,
+        volumeLiters: Math.min(req.fleet.capacityLiters, s.volumeLiters),
+        nextRoundPct: s.nextRoundPct ?? s.forecastPct,
+        ...(s.keepLiters !== undefined ? { keepLiters: s.keepLiters } : {}),
+      })),
+      // A loaded truck out is a trip already under way: its load counts like a mandatory bin's.
+      ...carriedStops(req).map((c) => ({
+        binId: c.binId,
+        mandatory: true,
+        volumeLiters: c.volumeLiters,
+        nextRoundPct: 0,
+      })),
+    ],
     {
       ...(req.tripsFirst === true ? {} : req.tripsFirst),
       tripLiters: req.fleet.capacityLiters,
@@ -197,20 +213,51 @@ export function haulM(req: Pick<PlanRequest, 'stops' | 'fleet' | 'road'>): numbe
   return legs[Math.floor(legs.length / 2)]!;
 }
 
-function planStops(req: PlanRequest): Plan;
-function planStops(req: PlanRequest, maxTrips: number | undefined): Plan | undefined;
-function planStops(req: PlanRequest, maxTrips?: number): Plan | undefined {
-  const { stops } = req;
-  const n = stops.length;
-  if (n === 0 && !req.trucksOut?.length)
+/** The load of each loaded truck out, as a stop at its position (see the file comment). */
+function carriedStops(req: Pick<PlanRequest, 'trucksOut' | 'fleet'>): (StopInput & { vehicleId: string })[] {
+  return (req.trucksOut ?? [])
+    .filter((t) => t.loadLiters > 0)
+    .map((t) => ({
+      vehicleId: t.vehicleId,
+      binId: `carried:${t.vehicleId}`,
+      locationId: t.locationId,
+      at: t.at,
+      volumeLiters: Math.min(req.fleet.capacityLiters, t.loadLiters),
+      forecastPct: 0,
+    }));
+}
+
+function planStops(outer: PlanRequest): Plan;
+function planStops(outer: PlanRequest, maxTrips: number | undefined): Plan | undefined;
+function planStops(outer: PlanRequest, maxTrips?: number): Plan | undefined {
+  const n = outer.stops.length;
+  if (n === 0 && !outer.trucksOut?.length)
     return { trucks: [], skipped: [], distanceM: 0, iterations: 0, elapsedMs: 0 };
+  // Loaded trucks out become stops n + 1.. of the search (node layout of travelFor on `req`).
+  const carried = carriedStops(outer);
+  const req: PlanRequest = carried.length > 0 ? { ...outer, stops: [...outer.stops, ...carried] } : outer;
+  const carriedNode = new Map(carried.map((c, k) => [n + 1 + k, c.vehicleId]));
   const tr = travelFor(req);
-  const trips = n === 0 ? { routes: [], iterations: 0, elapsedMs: 0 } : solveTrips(req, tr, maxTrips);
+  const trips =
+    req.stops.length === 0
+      ? { routes: [], iterations: 0, elapsedMs: 0 }
+      : solveTrips(req, tr, maxTrips, carriedNode);
   if (!trips) return undefined;
   const routed = new Set(trips.routes.flat());
-  const skipped = stops.filter((_, i) => !routed.has(i + 1)).map((s) => s.binId);
-  const tripList = trips.routes.map((nodes) => orientTrip(nodes, tr, req));
-  const trucks = packTrips(tripList, tr, req).map((t) => driveTruck(t, tr, req));
+  const skipped = outer.stops.filter((_, i) => !routed.has(i + 1)).map((s) => s.binId);
+  // A trip through a truck's load is the rest of that truck's current trip, from where it is.
+  const continued = new Map<string, Trip>();
+  const tripList: Trip[] = [];
+  for (const nodes of trips.routes) {
+    const own = nodes.filter((c) => carriedNode.has(c));
+    const first = own.find((c) => !continued.has(carriedNode.get(c)!));
+    // Other trucks' loads in the same trip (the search keeps them apart; should it not), those
+    // trucks unload first or start with a trip their load leaves room for (chooseFirstTrip).
+    const bins = nodes.filter((c) => !carriedNode.has(c));
+    if (first === undefined) tripList.push(orientTrip(bins, tr, req));
+    else continued.set(carriedNode.get(first)!, continueTrip(nodes, first, carriedNode, tr, req));
+  }
+  const trucks = packTrips(tripList, tr, req, continued).map((t) => driveTruck(t, tr, req));
   return {
     trucks,
     skipped,
@@ -226,11 +273,20 @@ function planStops(req: PlanRequest, maxTrips?: number): Plan | undefined {
  * throw 'no route available for insertion' (solver/ruin-recreate.ts recreate: a mandatory
  * customer finds no route and a fixed fleet cannot open one); that too counts as "does not fit".
  */
-function solveTrips(req: PlanRequest, tr: Travel, maxTrips?: number) {
+function solveTrips(
+  req: PlanRequest,
+  tr: Travel,
+  maxTrips?: number,
+  carried: ReadonlyMap<number, string> = new Map(),
+) {
   const N = tr.size;
   const cap = req.fleet.capacityLiters;
-  // Search matrix over dump + stops, symmetrised (see the file comment).
-  const sym = (i: number, j: number) => (tr.dist[i * N + j]! + tr.dist[j * N + i]!) / 2;
+  // Search matrix over dump + stops, symmetrised (see the file comment). A truck's load stands
+  // where the truck is; the search's dump -> load leg, not driven, adds the same metres to the
+  // trip however it is filled (when the load is next to the dump in the cycle, as it usually is:
+  // otherwise continueTrip reorders). One trip cannot hold two trucks' loads.
+  const sym = (i: number, j: number) =>
+    carried.has(i) && carried.has(j) ? 1e7 : (tr.dist[i * N + j]! + tr.dist[j * N + i]!) / 2;
   const demand = [0, ...req.stops.map((s) => Math.min(cap, Math.max(0, s.volumeLiters)))];
   const skip = [Number.POSITIVE_INFINITY, ...req.stops.map((s) => s.prizeM ?? Number.POSITIVE_INFINITY)];
   const inst = createInstance({
@@ -290,6 +346,33 @@ function pathMinutes(
   return s / 60 + nodes.length * req.fleet.serviceMinutes + req.fleet.dumpMinutes;
 }
 
+/**
+ * The rest of a loaded truck's trip: from its load's node `at` (where the truck is), the trip's
+ * other bins in whichever order of the search's cycle is shorter, then the dump.
+ */
+function continueTrip(
+  nodes: readonly number[],
+  at: number,
+  carried: ReadonlyMap<number, string>,
+  tr: Travel,
+  req: PlanRequest,
+): Trip {
+  const i = nodes.indexOf(at);
+  const before = nodes.slice(0, i).filter((c) => !carried.has(c));
+  const after = nodes.slice(i + 1).filter((c) => !carried.has(c));
+  const options = [
+    [...after, ...[...before].reverse()],
+    [...[...before].reverse(), ...after],
+  ];
+  const best =
+    pathDist(tr, options[1]!, at, 0) < pathDist(tr, options[0]!, at, 0) - 1e-9 ? options[1]! : options[0]!;
+  const load = best.reduce(
+    (s, c) => s + Math.min(req.fleet.capacityLiters, req.stops[c - 1]!.volumeLiters),
+    0,
+  );
+  return { nodes: best, load, minutes: pathMinutes(tr, best, at, 0, req) };
+}
+
 /** Drives a trip in its shorter direction on the real matrix. */
 function orientTrip(nodes: number[], tr: Travel, req: PlanRequest): Trip {
   const rev = [...nodes].reverse();
@@ -315,7 +398,12 @@ interface TruckPlan {
  * First-fit decreasing of trips into shifts (trucks already out first, in their own vehicles);
  * returns each truck's trips, first trip first.
  */
-function packTrips(trips: Trip[], tr: Travel, req: PlanRequest): TruckPlan[] {
+function packTrips(
+  trips: Trip[],
+  tr: Travel,
+  req: PlanRequest,
+  continued: ReadonlyMap<string, Trip> = new Map(),
+): TruckPlan[] {
   const depot = depotNode(req);
   const { shiftMinutes } = req.fleet;
   const out = req.trucksOut ?? [];
@@ -326,7 +414,11 @@ function packTrips(trips: Trip[], tr: Travel, req: PlanRequest): TruckPlan[] {
   if (vehicleIds.length === 0) throw new Error('no vehicles');
   // Depot -> dump and back bounds the difference between a truck's day and its middle trips.
   const overhead = (tr.time[depot * tr.size]! + tr.time[depot]!) / 60;
-  const trucks: { trips: Trip[]; minutes: number }[] = out.map(() => ({ trips: [], minutes: 0 }));
+  // A loaded truck out starts with the rest of its current trip.
+  const trucks: { trips: Trip[]; minutes: number }[] = out.map((t) => {
+    const rest = continued.get(t.vehicleId);
+    return rest ? { trips: [rest], minutes: rest.minutes } : { trips: [], minutes: 0 };
+  });
   for (const trip of [...trips].sort((a, b) => b.minutes - a.minutes)) {
     let home = trucks.find((t) => t.minutes + trip.minutes + overhead <= shiftMinutes);
     if (!home && trucks.length < vehicleIds.length) {
@@ -342,6 +434,7 @@ function packTrips(trips: Trip[], tr: Travel, req: PlanRequest): TruckPlan[] {
     const vehicleId = vehicleIds[k]!;
     const from = startNode(req, vehicleId);
     const onboard = out[k]?.loadLiters ?? 0;
+    if (continued.has(vehicleId)) return { vehicleId, from, onboard, trips: t.trips, unloadFirst: false };
     return {
       vehicleId,
       from,
