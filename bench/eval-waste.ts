@@ -30,7 +30,8 @@ import {
   planRound,
   travelFor,
 } from '../cloud/src/modules/waste-routing/planner.js';
-import { intradayCheck, selectRound, withPointMates } from '../cloud/src/modules/waste-routing/selection.js';
+import { roundStops, type WastePolicy } from '../cloud/src/modules/waste-routing/round-stops.js';
+import { intradayCheck } from '../cloud/src/modules/waste-routing/selection.js';
 import { WASTE } from '../firmware-sim/src/model/statistics.js';
 import {
   type CommunityGeo,
@@ -72,7 +73,8 @@ const { values: args } = parseArgs({
  * trips, the others top them up to the payload. prize: every optional bin >= 50 % at a prize of
  * 3 m per % (the policy before).
  */
-const TRIPS_FIRST = args.policy !== 'prize';
+const POLICY: WastePolicy = args.policy === 'prize' ? 'prize' : 'trips';
+const TRIPS_FIRST = POLICY === 'trips';
 /** trips policy: a non-mandatory bin under this level is left (levelTrips keepLiters). */
 const KEEP_PCT = Number(args['keep-pct']);
 /** trips policy: top-up bins offered beyond the trips' room, in trips (levelTrips overOfferTrips). */
@@ -321,9 +323,18 @@ function runOptimised(seed: number, marginQ: number) {
         const riseError2 = marginQ > 0 ? riseErrorQuantile(model, history, marginQ, { days: 2 }) : 0;
         margins.push(riseError);
         margins2.push(riseError2);
-        return { binId: b.id, model, latest: b.history.at(-1), riseError, riseError2 };
+        return {
+          binId: b.id,
+          model,
+          latest: b.history.at(-1),
+          riseError,
+          riseError2,
+          at: b.at,
+          capacityLiters: b.model.capacityLitres,
+        };
       });
-      const roundSel = selectRound(states, {
+      // The service's selection (round-stops.ts): the same code path as the deployed planner.
+      const { selections, stops, tripsFirst } = roundStops(states, {
         pickupAt,
         nextPickupAt: localTime(d, r.next),
         afterNextPickupAt: localTime(d, afterNext(r)),
@@ -332,30 +343,19 @@ function runOptimised(seed: number, marginQ: number) {
         prizeMetresPerPct: 3,
         staleAfterMs: 6 * HOUR,
         minHistoryHours: 72,
+        policy: POLICY,
+        keepPct: KEEP_PCT,
+        overOfferTrips: OVER_OFFER,
+        ...(POINT_MATES ? { pointOf: (id: string) => pointOf.get(id) ?? id } : {}),
       });
-      const selections = POINT_MATES ? withPointMates(roundSel, (id) => pointOf.get(id) ?? id, 3) : roundSel;
       consolidated += selections.filter((s) => s.kind === 'mandatory' && s.reason === 'consolidated').length;
       const req: PlanRequest = {
-        // Trips first: every bin is a top-up candidate when a round goes out (levelTrips chooses).
-        stops: selections
-          .map((s, i) => ({ s, b: bins[i]! }))
-          .filter(
-            ({ s }) => s.kind !== 'none' || (TRIPS_FIRST && roundSel.some((x) => x.kind === 'mandatory')),
-          )
-          .map(({ s, b }) => ({
-            binId: b.id,
-            at: b.at,
-            forecastPct: s.forecastPct,
-            nextRoundPct: s.nextRoundPct,
-            keepLiters: (KEEP_PCT / 100) * b.model.capacityLitres,
-            volumeLiters: (Math.min(100, s.forecastPct) / 100) * b.model.capacityLitres,
-            ...(s.kind === 'optional' ? { prizeM: s.prizeM } : s.kind === 'none' ? { prizeM: 0 } : {}),
-          })),
+        stops,
         fleet: planFleet,
         startAt: pickupAt,
         maxIterations: ITER,
         seed: seed + d,
-        tripsFirst: TRIPS_FIRST && { overOfferTrips: OVER_OFFER },
+        tripsFirst,
       };
       const plan = planRound(req);
       if (!checkPlan(req, plan, travelFor(req)).feasible) infeasible++;

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { createParser } from '../../protocols/src/index.js';
 import { DEFAULT_TIMEZONE, isIanaTimeZone } from './jobs/timezone.js';
+import { WASTE_POLICIES } from './modules/waste-routing/round-stops.js';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 
@@ -51,6 +52,10 @@ export const CloudConfig = Type.Object({
       pidFile: Type.Optional(Type.String({ minLength: 1 })),
     }),
   ),
+  waste: Type.Object({
+    /** Selection policy of waste pickup rounds (waste-routing/round-stops.ts). */
+    policy: Type.Union(WASTE_POLICIES.map((p) => Type.Literal(p))),
+  }),
   influx: Type.Optional(
     Type.Object({
       url: Type.String({ pattern: '^https?://' }),
@@ -85,6 +90,7 @@ const ENV_NAMES: Record<string, string> = {
   '/mosquittoFiles/aclFile': 'MOSQUITTO_ACL_FILE',
   '/influx/url': 'INFLUX_URL',
   '/influx/database': 'INFLUX_DB',
+  '/waste/policy': 'WASTE_POLICY',
 };
 
 const num = (v: string | undefined, fallback: number): number | string =>
@@ -123,6 +129,7 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConf
             pidFile: env.MOSQUITTO_PID_FILE || undefined,
           }
         : undefined,
+    waste: { policy: env.WASTE_POLICY || 'trips' },
     influx: env.INFLUX_URL
       ? {
           url: env.INFLUX_URL,
@@ -133,7 +140,13 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConf
         }
       : undefined,
   };
-  const issues = parser.issues(raw);
+  // A union of literals reports one "must be equal to constant" per member: say what it may be.
+  const issues = parser.issues(raw).filter((i) => i.path !== '/waste/policy');
+  if (!(WASTE_POLICIES as readonly string[]).includes(raw.waste.policy))
+    issues.push({
+      path: '/waste/policy',
+      message: `must be one of ${WASTE_POLICIES.join(', ')} (got '${raw.waste.policy}')`,
+    });
   if (!issues.some((i) => i.path === '/timezone') && !isIanaTimeZone(raw.timezone))
     issues.push({ path: '/timezone', message: 'must be an IANA time zone such as Asia/Shanghai or UTC' });
   if (issues.length > 0) {

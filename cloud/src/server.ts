@@ -100,7 +100,7 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     registry.module.registry,
     new WorkOrderUrgentAlerts(governance.workOrders, registry.module.registry),
     systemClock,
-    wasteConfigInZone(config.timezone, systemClock.now()),
+    { ...wasteConfigInZone(config.timezone, systemClock.now()), policy: config.waste.policy },
   );
   for (const job of wasteRoutingJobs(wasteRouting)) scheduler.add(job);
 

@@ -13,4 +13,11 @@ describe('cloud config from the environment', () => {
     expect(() => loadCloudConfig({ INFLUX_URL: 'localhost:8086' })).toThrow(/INFLUX_URL: must match pattern/);
     expect(() => loadCloudConfig({ MQTT_PORT: '70000' })).toThrow(/MQTT_PORT: must be <= 65535/);
   });
+  it('takes the waste selection policy from WASTE_POLICY: trips by default, prize, nothing else', () => {
+    expect(loadCloudConfig({}).waste.policy).toBe('trips');
+    expect(loadCloudConfig({ WASTE_POLICY: 'prize' }).waste.policy).toBe('prize');
+    expect(() => loadCloudConfig({ WASTE_POLICY: 'greedy' })).toThrow(
+      /^invalid cloud configuration\n {2}WASTE_POLICY: must be one of trips, prize \(got 'greedy'\)$/,
+    );
+  });
 });

@@ -124,4 +124,80 @@ describe('round planner (multi-trip, prize-collecting)', () => {
       parseOsrmTable({ ...table, distances: [[0, null, 1, 1], ...table.distances.slice(1)] }, ids),
     ).toThrow(/no route/);
   });
+
+  describe('a re-plan with trucks already out', () => {
+    // t1 is out at a bin 250 m east of the compound's centre (the depot is 300 m west).
+    const out = { vehicleId: 't1', at: at(250, 0), locationId: 'done-bin', loadLiters: 0 };
+    const legSeconds = (req: PlanRequest, from: number, to: number) => {
+      const tr = travelFor(req);
+      return tr.time[from * tr.size + to]!;
+    };
+
+    it('drives the rest of a truck out from where it is, not from the depot', () => {
+      const req = request(8, { trucksOut: [out] });
+      const plan = planRound(req);
+      expect(checkPlan(req, plan, travelFor(req)).errors).toEqual([]);
+      const t1 = plan.trucks.find((t) => t.vehicleId === 't1')!;
+      const first = t1.visits[0]!;
+      const node = req.stops.findIndex((s) => s.binId === first.binId) + 1;
+      // Start node n + 2 + 0: the truck's position; its first leg is timed from there.
+      expect(first.arrivalAt - req.startAt).toBeCloseTo(1000 * legSeconds(req, 8 + 2, node), -1);
+      expect(first.arrivalAt - req.startAt).not.toBeCloseTo(1000 * legSeconds(req, 8 + 1, node), -1);
+      // Trucks out are used first; the others still leave from the depot.
+      expect(plan.trucks[0]!.vehicleId).toBe('t1');
+    });
+
+    it('a loaded truck out finishes its trip with bins that fit beside its load, then unloads', () => {
+      const req = request(8, { trucksOut: [{ ...out, loadLiters: 600 }] });
+      const plan = planRound(req);
+      expect(checkPlan(req, plan, travelFor(req)).errors).toEqual([]);
+      const t1 = plan.trucks.find((t) => t.vehicleId === 't1')!;
+      const firstTrip = t1.visits.slice(
+        0,
+        t1.visits.findIndex((v) => v.kind === 'dump'),
+      );
+      expect(firstTrip.length).toBeGreaterThan(0);
+      expect(firstTrip[0]!.loadLiters).toBeGreaterThan(600);
+      expect(firstTrip.at(-1)!.loadLiters).toBeLessThanOrEqual(fleet.capacityLiters + 1e-6);
+      // Trips first: with no due bin left, the room of the trip under way is still topped up.
+      const optional = request(8, {
+        trucksOut: [{ ...out, loadLiters: 600 }],
+        tripsFirst: true,
+      });
+      const topUps = { ...optional, stops: optional.stops.map((s) => ({ ...s, prizeM: 1 })) };
+      const topped = planRound(topUps);
+      expect(checkPlan(topUps, topped, travelFor(topUps)).errors).toEqual([]);
+      const visits = topped.trucks.flatMap((t) => t.visits);
+      expect(visits.filter((v) => v.kind === 'dump')).toHaveLength(1);
+      const last = visits.filter((v) => v.kind === 'bin').at(-1)!;
+      expect(last.loadLiters).toBeGreaterThan(0.8 * fleet.capacityLiters);
+    });
+
+    it('a truck out with a full load unloads first; with nothing left it unloads and goes home', () => {
+      const full = { ...out, loadLiters: 950 };
+      const req = request(8, { trucksOut: [full] });
+      const plan = planRound(req);
+      expect(checkPlan(req, plan, travelFor(req)).errors).toEqual([]);
+      const t1 = plan.trucks.find((t) => t.vehicleId === 't1')!;
+      expect(t1.visits[0]!.kind).toBe('dump');
+      // Nothing to collect: position -> dump -> depot.
+      const home = { ...req, stops: [] };
+      const idle = planRound(home);
+      expect(idle.trucks.map((t) => [t.vehicleId, t.visits.map((v) => v.kind)])).toEqual([
+        ['t1', ['dump', 'depot']],
+      ]);
+      expect(idle.distanceM).toBeCloseTo(
+        travelFor(home).dist[2 * travelFor(home).size]! + travelFor(home).dist[1]!,
+        6,
+      );
+      // checkPlan holds a truck out to its load: dropping its first unloading overfills it.
+      const noUnload = {
+        ...plan,
+        trucks: plan.trucks.map((t) => (t.vehicleId === 't1' ? { ...t, visits: t.visits.slice(1) } : t)),
+      };
+      expect(checkPlan(req, noUnload, travelFor(req)).errors.some((e) => e.includes('over capacity'))).toBe(
+        true,
+      );
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
+import { type GeoPoint, haversineM } from '../../cloud/src/modules/waste-routing/geo.js';
 import { InMemoryUrgentBinAlerts } from '../../cloud/src/modules/waste-routing/urgent-alerts.js';
 import { DEFAULT_WASTE_CONFIG } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
 import { wasteRoutingJobs } from '../../cloud/src/modules/waste-routing/waste-routing.job.js';
@@ -14,6 +15,13 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 // Monday 2025-03-03 05:30 local (UTC+8): the morning planning run.
 const PLAN_AT = Date.UTC(2025, 2, 3, 5, 30) - 8 * HOUR;
+const DEPOT = { lat: 31.23, lon: 121.465 };
+const DUMP = { lat: 31.24, lon: 121.48 };
+/** Driving time (ms) between two points, as the planner reckons it without a road matrix. */
+const legMs = (a: GeoPoint, b: GeoPoint) =>
+  ((DEFAULT_WASTE_CONFIG.fleet.detourFactor * haversineM(a, b)) /
+    (DEFAULT_WASTE_CONFIG.fleet.speedKmh / 3.6)) *
+  1000;
 
 /** Bins: [id, % per hour between 06:00 and 22:00, has a sensor, east metres]. */
 const BINS: Array<[string, number, boolean, number]> = [
@@ -77,8 +85,8 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
     h.clock.t = PLAN_AT;
     service = new WasteRoutingService(h.store, ts, h.module.registry, alerts, h.clock, {
       ...DEFAULT_WASTE_CONFIG,
-      depot: { lat: 31.23, lon: 121.465 },
-      dump: { lat: 31.24, lon: 121.48 },
+      depot: DEPOT,
+      dump: DUMP,
       fleet: { ...DEFAULT_WASTE_CONFIG.fleet, capacityLiters: 300 },
       // An iteration budget, so the plans (and the 'beats the fixed round' check) do not depend on
       // how much CPU a loaded machine leaves in a wall-clock budget; the time limit is a backstop.
@@ -172,6 +180,19 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
     expect(pending.map((s) => s.binId)).not.toContain(b!.binId);
     expect(pending.length).toBeGreaterThan(0);
     for (const s of pending) expect(s.expectedAt).toBeGreaterThan(h.clock.now());
+    // A truck under way goes on from its last reported stop, not from the depot.
+    const out = replanned.trucks.filter((t) =>
+      t.stops.some((s) => s.kind === 'bin' && s.status !== 'pending'),
+    );
+    expect(out.length).toBeGreaterThan(0);
+    for (const t of out) {
+      const last = t.stops.filter((s) => s.kind === 'bin' && s.status !== 'pending').at(-1)!;
+      const next = t.stops.find((s) => s.status === 'pending' && s.seq > last.seq)!;
+      const to =
+        next.kind === 'bin' ? { lat: next.lat!, lon: next.lon! } : next.kind === 'dump' ? DUMP : DEPOT;
+      expect(next.expectedAt - h.clock.now()).toBeCloseTo(legMs({ lat: last.lat!, lon: last.lon! }, to), -1);
+      expect(t.stops.at(-1)!.kind).toBe('depot');
+    }
   });
 
   it('an intraday check re-plans only when a bin off the round is about to overflow', async () => {

@@ -1,7 +1,8 @@
 /**
  * Independent feasibility check of a round's plan (shares no code with the planner): every
  * mandatory bin exactly once, no bin twice, each trip's load within capacity and closed by a dump
- * visit, each truck back at the depot within its shift, and the distance recomputed.
+ * visit, each truck back at the depot within its shift, and the distance recomputed. A truck out
+ * (PlanRequest.trucksOut) starts where it is, with its load on board, and must be in the plan.
  */
 import type { Travel } from './geo.js';
 import type { Plan, PlanRequest } from './planner.js';
@@ -15,17 +16,24 @@ export interface PlanCheck {
 export function checkPlan(req: PlanRequest, plan: Plan, travel: Travel): PlanCheck {
   const errors: string[] = [];
   const N = travel.size;
+  // Layout of travelFor: 0 = dump, 1..n = stops, n + 1 = depot, n + 2 + k = trucksOut[k].
+  const depot = req.stops.length + 1;
+  const out = req.trucksOut ?? [];
   const index = new Map(req.stops.map((s, i) => [s.binId, i + 1]));
   const seen = new Map<string, number>();
   let total = 0;
   if (plan.trucks.length > req.fleet.vehicleIds.length) errors.push(`uses ${plan.trucks.length} trucks`);
+  for (const t of out)
+    if (!plan.trucks.some((x) => x.vehicleId === t.vehicleId))
+      errors.push(`${t.vehicleId}: out but not planned`);
   for (const truck of plan.trucks) {
-    let at = N - 1;
-    let load = 0;
+    const k = out.findIndex((t) => t.vehicleId === truck.vehicleId);
+    let at = k < 0 ? depot : depot + 1 + k;
+    let load = k < 0 ? 0 : out[k]!.loadLiters;
     let dist = 0;
-    let open = false;
+    let open = load > 0;
     for (const v of truck.visits) {
-      const node = v.kind === 'bin' ? index.get(v.binId ?? '') : v.kind === 'dump' ? 0 : N - 1;
+      const node = v.kind === 'bin' ? index.get(v.binId ?? '') : v.kind === 'dump' ? 0 : depot;
       if (node === undefined) {
         errors.push(`${truck.vehicleId}: unknown bin ${v.binId}`);
         continue;
@@ -43,7 +51,7 @@ export function checkPlan(req: PlanRequest, plan: Plan, travel: Travel): PlanChe
         open = false;
       } else if (open) errors.push(`${truck.vehicleId}: returns to the depot loaded`);
     }
-    if (at !== N - 1) errors.push(`${truck.vehicleId}: does not end at the depot`);
+    if (at !== depot) errors.push(`${truck.vehicleId}: does not end at the depot`);
     const minutes = truck.visits.length > 0 ? (truck.visits.at(-1)!.arrivalAt - req.startAt) / 60_000 : 0;
     if (minutes > req.fleet.shiftMinutes + 1e-6)
       errors.push(

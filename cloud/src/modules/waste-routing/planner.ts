@@ -11,6 +11,14 @@
  * direction that gain most from that. When depot and dump are the same place this is exact; when
  * they are apart the first-trip start is optimised after the search rather than during it.
  *
+ * A re-plan passes the trucks already out (`trucksOut`): each continues from its last reported stop
+ * with what it carries. For the search, a loaded truck out is a mandatory stop at its position
+ * holding its load (far from the other trucks out): the solver's trip through it is the rest of
+ * that truck's current trip, within the room it has left, and goes to that truck first (tripsFirst
+ * counts the load as mandatory litres, so the room is topped up). An empty truck out starts its
+ * first trip from where it is, like a truck from the depot; one whose load leaves no trip room
+ * unloads first. Shifts are still counted from the re-plan, not from the truck's start.
+ *
  * The solver assumes symmetric distances; a road matrix is symmetrised for the search and each
  * trip is then driven in whichever direction the real (asymmetric) matrix makes shorter.
  */
@@ -36,6 +44,8 @@ export interface FleetConfig {
 
 export interface StopInput {
   binId: string;
+  /** Location id in a road matrix when it is not binId. */
+  locationId?: string;
   at: GeoPoint;
   volumeLiters: number;
   forecastPct: number;
@@ -47,9 +57,25 @@ export interface StopInput {
   keepLiters?: number;
 }
 
+/** A truck already on its way when a round is re-planned. */
+export interface TruckOut {
+  vehicleId: string;
+  /** Where it is: its last reported stop. */
+  at: GeoPoint;
+  /** The location's id in a road matrix (the bin's id). */
+  locationId: string;
+  /** Litres on board: collected since its last unloading. */
+  loadLiters: number;
+}
+
 export interface PlanRequest {
   stops: readonly StopInput[];
   fleet: FleetConfig;
+  /**
+   * Trucks already out (a re-plan): each goes on from its position with its load, and is in the
+   * plan even with nothing left to collect (it still unloads and drives home). Used first.
+   */
+  trucksOut?: readonly TruckOut[];
   /** When the trucks leave the depot (ms). */
   startAt: number;
   road?: RoadMatrix;
@@ -97,14 +123,26 @@ export interface Plan {
   elapsedMs: number;
 }
 
-/** Node layout of the travel matrices: 0 = dump, 1..n = stops, n + 1 = depot. */
-export function travelFor(req: Pick<PlanRequest, 'stops' | 'fleet' | 'road'>): Travel {
+/**
+ * Node layout of the travel matrices: 0 = dump, 1..n = stops, n + 1 = depot (depotNode), then
+ * n + 2 + k = the position of trucksOut[k] (startNode).
+ */
+export function travelFor(req: Pick<PlanRequest, 'stops' | 'fleet' | 'road' | 'trucksOut'>): Travel {
   const points = [
     { id: 'dump', at: req.fleet.dump },
-    ...req.stops.map((s) => ({ id: s.binId, at: s.at })),
+    ...req.stops.map((s) => ({ id: s.locationId ?? s.binId, at: s.at })),
     { id: 'depot', at: req.fleet.depot },
+    ...(req.trucksOut ?? []).map((t) => ({ id: t.locationId, at: t.at })),
   ];
   return buildTravel(points, req.fleet, req.road);
+}
+
+export const depotNode = (req: Pick<PlanRequest, 'stops'>) => req.stops.length + 1;
+
+/** Where a truck's pending route starts: its position when it is out, else the depot. */
+export function startNode(req: Pick<PlanRequest, 'stops' | 'trucksOut'>, vehicleId: string): number {
+  const k = (req.trucksOut ?? []).findIndex((t) => t.vehicleId === vehicleId);
+  return k < 0 ? depotNode(req) : depotNode(req) + 1 + k;
 }
 
 interface Trip {
@@ -117,13 +155,22 @@ interface Trip {
 export function planRound(req: PlanRequest): Plan {
   if (!req.tripsFirst) return planStops(req);
   const level = levelTrips(
-    req.stops.map((s) => ({
-      binId: s.binId,
-      mandatory: s.prizeM === undefined,
-      volumeLiters: Math.min(req.fleet.capacityLiters, s.volumeLiters),
-      nextRoundPct: s.nextRoundPct ?? s.forecastPct,
-      ...(s.keepLiters !== undefined ? { keepLiters: s.keepLiters } : {}),
-    })),
+    [
+      ...req.stops.map((s) => ({
+        binId: s.binId,
+        mandatory: s.prizeM === undefined,
+        volumeLiters: Math.min(req.fleet.capacityLiters, s.volumeLiters),
+        nextRoundPct: s.nextRoundPct ?? s.forecastPct,
+        ...(s.keepLiters !== undefined ? { keepLiters: s.keepLiters } : {}),
+      })),
+      // A loaded truck out is a trip already under way: its load counts like a mandatory bin's.
+      ...carriedStops(req).map((c) => ({
+        binId: c.binId,
+        mandatory: true,
+        volumeLiters: c.volumeLiters,
+        nextRoundPct: 0,
+      })),
+    ],
     {
       ...(req.tripsFirst === true ? {} : req.tripsFirst),
       tripLiters: req.fleet.capacityLiters,
@@ -166,19 +213,51 @@ export function haulM(req: Pick<PlanRequest, 'stops' | 'fleet' | 'road'>): numbe
   return legs[Math.floor(legs.length / 2)]!;
 }
 
-function planStops(req: PlanRequest): Plan;
-function planStops(req: PlanRequest, maxTrips: number | undefined): Plan | undefined;
-function planStops(req: PlanRequest, maxTrips?: number): Plan | undefined {
-  const { stops, fleet } = req;
-  const n = stops.length;
-  if (n === 0) return { trucks: [], skipped: [], distanceM: 0, iterations: 0, elapsedMs: 0 };
+/** The load of each loaded truck out, as a stop at its position (see the file comment). */
+function carriedStops(req: Pick<PlanRequest, 'trucksOut' | 'fleet'>): (StopInput & { vehicleId: string })[] {
+  return (req.trucksOut ?? [])
+    .filter((t) => t.loadLiters > 0)
+    .map((t) => ({
+      vehicleId: t.vehicleId,
+      binId: `carried:${t.vehicleId}`,
+      locationId: t.locationId,
+      at: t.at,
+      volumeLiters: Math.min(req.fleet.capacityLiters, t.loadLiters),
+      forecastPct: 0,
+    }));
+}
+
+function planStops(outer: PlanRequest): Plan;
+function planStops(outer: PlanRequest, maxTrips: number | undefined): Plan | undefined;
+function planStops(outer: PlanRequest, maxTrips?: number): Plan | undefined {
+  const n = outer.stops.length;
+  if (n === 0 && !outer.trucksOut?.length)
+    return { trucks: [], skipped: [], distanceM: 0, iterations: 0, elapsedMs: 0 };
+  // Loaded trucks out become stops n + 1.. of the search (node layout of travelFor on `req`).
+  const carried = carriedStops(outer);
+  const req: PlanRequest = carried.length > 0 ? { ...outer, stops: [...outer.stops, ...carried] } : outer;
+  const carriedNode = new Map(carried.map((c, k) => [n + 1 + k, c.vehicleId]));
   const tr = travelFor(req);
-  const trips = solveTrips(req, tr, maxTrips);
+  const trips =
+    req.stops.length === 0
+      ? { routes: [], iterations: 0, elapsedMs: 0 }
+      : solveTrips(req, tr, maxTrips, carriedNode);
   if (!trips) return undefined;
   const routed = new Set(trips.routes.flat());
-  const skipped = stops.filter((_, i) => !routed.has(i + 1)).map((s) => s.binId);
-  const tripList = trips.routes.map((nodes) => orientTrip(nodes, tr, req));
-  const trucks = packTrips(tripList, tr, req).map((t, k) => driveTruck(fleet.vehicleIds[k]!, t, tr, req));
+  const skipped = outer.stops.filter((_, i) => !routed.has(i + 1)).map((s) => s.binId);
+  // A trip through a truck's load is the rest of that truck's current trip, from where it is.
+  const continued = new Map<string, Trip>();
+  const tripList: Trip[] = [];
+  for (const nodes of trips.routes) {
+    const own = nodes.filter((c) => carriedNode.has(c));
+    const first = own.find((c) => !continued.has(carriedNode.get(c)!));
+    // Other trucks' loads in the same trip (the search keeps them apart; should it not), those
+    // trucks unload first or start with a trip their load leaves room for (chooseFirstTrip).
+    const bins = nodes.filter((c) => !carriedNode.has(c));
+    if (first === undefined) tripList.push(orientTrip(bins, tr, req));
+    else continued.set(carriedNode.get(first)!, continueTrip(nodes, first, carriedNode, tr, req));
+  }
+  const trucks = packTrips(tripList, tr, req, continued).map((t) => driveTruck(t, tr, req));
   return {
     trucks,
     skipped,
@@ -194,11 +273,20 @@ function planStops(req: PlanRequest, maxTrips?: number): Plan | undefined {
  * throw 'no route available for insertion' (solver/ruin-recreate.ts recreate: a mandatory
  * customer finds no route and a fixed fleet cannot open one); that too counts as "does not fit".
  */
-function solveTrips(req: PlanRequest, tr: Travel, maxTrips?: number) {
+function solveTrips(
+  req: PlanRequest,
+  tr: Travel,
+  maxTrips?: number,
+  carried: ReadonlyMap<number, string> = new Map(),
+) {
   const N = tr.size;
   const cap = req.fleet.capacityLiters;
-  // Search matrix over dump + stops, symmetrised (see the file comment).
-  const sym = (i: number, j: number) => (tr.dist[i * N + j]! + tr.dist[j * N + i]!) / 2;
+  // Search matrix over dump + stops, symmetrised (see the file comment). A truck's load stands
+  // where the truck is; the search's dump -> load leg, not driven, adds the same metres to the
+  // trip however it is filled (when the load is next to the dump in the cycle, as it usually is:
+  // otherwise continueTrip reorders). One trip cannot hold two trucks' loads.
+  const sym = (i: number, j: number) =>
+    carried.has(i) && carried.has(j) ? 1e7 : (tr.dist[i * N + j]! + tr.dist[j * N + i]!) / 2;
   const demand = [0, ...req.stops.map((s) => Math.min(cap, Math.max(0, s.volumeLiters)))];
   const skip = [Number.POSITIVE_INFINITY, ...req.stops.map((s) => s.prizeM ?? Number.POSITIVE_INFINITY)];
   const inst = createInstance({
@@ -258,6 +346,33 @@ function pathMinutes(
   return s / 60 + nodes.length * req.fleet.serviceMinutes + req.fleet.dumpMinutes;
 }
 
+/**
+ * The rest of a loaded truck's trip: from its load's node `at` (where the truck is), the trip's
+ * other bins in whichever order of the search's cycle is shorter, then the dump.
+ */
+function continueTrip(
+  nodes: readonly number[],
+  at: number,
+  carried: ReadonlyMap<number, string>,
+  tr: Travel,
+  req: PlanRequest,
+): Trip {
+  const i = nodes.indexOf(at);
+  const before = nodes.slice(0, i).filter((c) => !carried.has(c));
+  const after = nodes.slice(i + 1).filter((c) => !carried.has(c));
+  const options = [
+    [...after, ...[...before].reverse()],
+    [...[...before].reverse(), ...after],
+  ];
+  const best =
+    pathDist(tr, options[1]!, at, 0) < pathDist(tr, options[0]!, at, 0) - 1e-9 ? options[1]! : options[0]!;
+  const load = best.reduce(
+    (s, c) => s + Math.min(req.fleet.capacityLiters, req.stops[c - 1]!.volumeLiters),
+    0,
+  );
+  return { nodes: best, load, minutes: pathMinutes(tr, best, at, 0, req) };
+}
+
 /** Drives a trip in its shorter direction on the real matrix. */
 function orientTrip(nodes: number[], tr: Travel, req: PlanRequest): Trip {
   const rev = [...nodes].reverse();
@@ -269,14 +384,41 @@ function orientTrip(nodes: number[], tr: Travel, req: PlanRequest): Trip {
   return { nodes: best, load, minutes: pathMinutes(tr, best, 0, 0, req) };
 }
 
-/** First-fit decreasing of trips into shifts; returns each truck's trips, first trip first. */
-function packTrips(trips: Trip[], tr: Travel, req: PlanRequest): Trip[][] {
-  const depot = tr.size - 1;
-  const { shiftMinutes, vehicleIds } = req.fleet;
+/** A truck's work: its trips, first trip first, and where and with what load it starts. */
+interface TruckPlan {
+  vehicleId: string;
+  trips: Trip[];
+  from: number;
+  onboard: number;
+  /** Drives to the dump before its first trip (its load leaves no room for any trip's bins). */
+  unloadFirst: boolean;
+}
+
+/**
+ * First-fit decreasing of trips into shifts (trucks already out first, in their own vehicles);
+ * returns each truck's trips, first trip first.
+ */
+function packTrips(
+  trips: Trip[],
+  tr: Travel,
+  req: PlanRequest,
+  continued: ReadonlyMap<string, Trip> = new Map(),
+): TruckPlan[] {
+  const depot = depotNode(req);
+  const { shiftMinutes } = req.fleet;
+  const out = req.trucksOut ?? [];
+  const vehicleIds = [
+    ...out.map((t) => t.vehicleId),
+    ...req.fleet.vehicleIds.filter((id) => !out.some((t) => t.vehicleId === id)),
+  ];
   if (vehicleIds.length === 0) throw new Error('no vehicles');
   // Depot -> dump and back bounds the difference between a truck's day and its middle trips.
   const overhead = (tr.time[depot * tr.size]! + tr.time[depot]!) / 60;
-  const trucks: { trips: Trip[]; minutes: number }[] = [];
+  // A loaded truck out starts with the rest of its current trip.
+  const trucks: { trips: Trip[]; minutes: number }[] = out.map((t) => {
+    const rest = continued.get(t.vehicleId);
+    return rest ? { trips: [rest], minutes: rest.minutes } : { trips: [], minutes: 0 };
+  });
   for (const trip of [...trips].sort((a, b) => b.minutes - a.minutes)) {
     let home = trucks.find((t) => t.minutes + trip.minutes + overhead <= shiftMinutes);
     if (!home && trucks.length < vehicleIds.length) {
@@ -288,20 +430,42 @@ function packTrips(trips: Trip[], tr: Travel, req: PlanRequest): Trip[][] {
     home.trips.push(trip);
     home.minutes += trip.minutes;
   }
-  return trucks.map((t) => chooseFirstTrip(t.trips, tr));
+  return trucks.map((t, k) => {
+    const vehicleId = vehicleIds[k]!;
+    const from = startNode(req, vehicleId);
+    const onboard = out[k]?.loadLiters ?? 0;
+    if (continued.has(vehicleId)) return { vehicleId, from, onboard, trips: t.trips, unloadFirst: false };
+    return {
+      vehicleId,
+      from,
+      onboard,
+      ...chooseFirstTrip(t.trips, tr, from, onboard, req.fleet.capacityLiters),
+    };
+  });
 }
 
-/** Puts first the trip (and direction) whose start gains most from leaving the depot instead of the dump. */
-function chooseFirstTrip(trips: Trip[], tr: Travel): Trip[] {
-  const N = tr.size;
-  const depot = N - 1;
-  let bestI = 0;
+/**
+ * Puts first the trip (and direction) whose start gains most from leaving `from` (the depot, or
+ * where a truck out is) instead of the dump. A truck out carrying `onboard` litres may start only
+ * with a trip whose bins fit beside them; otherwise (or when cheaper) it unloads first.
+ */
+function chooseFirstTrip(
+  trips: Trip[],
+  tr: Travel,
+  from: number,
+  onboard: number,
+  capacity: number,
+): { trips: Trip[]; unloadFirst: boolean } {
+  if (trips.length === 0) return { trips, unloadFirst: false };
+  let bestI = -1;
   let bestRev = false;
-  let bestGain = Number.POSITIVE_INFINITY;
+  // Unloading first: from -> dump, then every trip as a middle one.
+  let bestGain = onboard > 0 ? tr.dist[from * tr.size]! : Number.POSITIVE_INFINITY;
   trips.forEach((t, i) => {
+    if (onboard > 0 && onboard + t.load > capacity + 1e-6) return;
     for (const rev of [false, true]) {
       const nodes = rev ? [...t.nodes].reverse() : t.nodes;
-      const extra = pathDist(tr, nodes, depot, 0) - pathDist(tr, t.nodes, 0, 0);
+      const extra = pathDist(tr, nodes, from, 0) - pathDist(tr, t.nodes, 0, 0);
       if (extra < bestGain - 1e-9) {
         bestGain = extra;
         bestI = i;
@@ -309,26 +473,37 @@ function chooseFirstTrip(trips: Trip[], tr: Travel): Trip[] {
       }
     }
   });
+  if (bestI < 0) return { trips, unloadFirst: true };
   const first = trips[bestI]!;
   const lead: Trip = bestRev ? { ...first, nodes: [...first.nodes].reverse() } : first;
-  return [lead, ...trips.filter((_, i) => i !== bestI)];
+  return { trips: [lead, ...trips.filter((_, i) => i !== bestI)], unloadFirst: false };
 }
 
-function driveTruck(vehicleId: string, trips: Trip[], tr: Travel, req: PlanRequest): TruckRoute {
+function driveTruck(plan: TruckPlan, tr: Travel, req: PlanRequest): TruckRoute {
   const N = tr.size;
-  const depot = N - 1;
+  const depot = depotNode(req);
   const { serviceMinutes, dumpMinutes, shiftMinutes } = req.fleet;
+  const { vehicleId, trips, onboard } = plan;
   const visits: PlannedVisit[] = [];
   let t = req.startAt;
-  let at = depot;
+  let at = plan.from;
   let dist = 0;
   const go = (to: number) => {
     dist += tr.dist[at * N + to]!;
     t += tr.time[at * N + to]! * 1000;
     at = to;
   };
-  trips.forEach((trip, k) => {
-    let load = 0;
+  // A truck out with waste on board and no trip it can start with unloads first.
+  const unload = onboard > 0 && (plan.unloadFirst || trips.length === 0);
+  if (unload) {
+    go(0);
+    visits.push({ kind: 'dump', trip: 0, arrivalAt: Math.round(t), loadLiters: 0 });
+    t += dumpMinutes * 60_000;
+  }
+  const k0 = unload ? 1 : 0;
+  trips.forEach((trip, i) => {
+    const k = i + k0;
+    let load = i === 0 && !unload ? onboard : 0;
     for (const c of trip.nodes) {
       go(c);
       const stop = req.stops[c - 1]!;
@@ -348,7 +523,7 @@ function driveTruck(vehicleId: string, trips: Trip[], tr: Travel, req: PlanReque
     t += dumpMinutes * 60_000;
   });
   go(depot);
-  visits.push({ kind: 'depot', trip: trips.length, arrivalAt: Math.round(t), loadLiters: 0 });
+  visits.push({ kind: 'depot', trip: trips.length + k0, arrivalAt: Math.round(t), loadLiters: 0 });
   const durationMin = (t - req.startAt) / 60_000;
   return {
     vehicleId,

@@ -13,14 +13,18 @@ import { type FillSample, learnFillModel, riseErrorQuantile } from './forecast.j
 import type { GeoPoint } from './geo.js';
 import { localDate, localInstant } from './local-time.js';
 import {
+  depotNode,
   type FleetConfig,
   type Plan,
   type PlanRequest,
   planRound,
   type StopInput,
+  startNode,
+  type TruckOut,
   travelFor,
 } from './planner.js';
-import { type BinState, intradayCheck, selectRound } from './selection.js';
+import { litresAt, type RoundBin, roundStops } from './round-stops.js';
+import { intradayCheck } from './selection.js';
 import { type UrgentBinAlerts, urgentConditions } from './urgent-alerts.js';
 import type { WasteRoutingConfig } from './waste-routing.config.js';
 import type {
@@ -76,14 +80,18 @@ export class WasteRoutingService {
     const date = options.date ?? this.today();
     const pickupAt = localInstant(date, cfg.roundTime, cfg.utcOffsetHours);
     const existing = await this.repo.roundByDate(date);
-    const kept = existing ? (await this.repo.stops(existing.id)).filter((s) => s.status !== 'pending') : [];
+    const previous = existing ? await this.repo.stops(existing.id) : [];
+    const kept = previous.filter((s) => s.status !== 'pending');
     const handled = new Set(kept.map((s) => s.bin_id));
     const allBins = await this.bins.listBins();
+    const trucksOut = this.trucksOut(previous, allBins, now);
     const fleet = this.fleet(allBins);
-    const { stops, baseline } = await this.candidates(allBins, pickupAt, now);
+    const { stops, baseline, tripsFirst } = await this.candidates(allBins, pickupAt, now);
     const request: PlanRequest = {
       stops: stops.filter((s) => !handled.has(s.binId)),
       fleet,
+      ...(tripsFirst ? { tripsFirst } : {}),
+      ...(trucksOut.length > 0 ? { trucksOut } : {}),
       startAt: Math.max(pickupAt, now),
       timeLimitMs: cfg.timeLimitMs,
       ...(cfg.maxIterations !== undefined ? { maxIterations: cfg.maxIterations } : {}),
@@ -93,8 +101,10 @@ export class WasteRoutingService {
     };
     const plan = planRound(request);
     // The fixed daily round of every bin, on the same day's volumes: the "km saved" reference.
+    const { trucksOut: _, ...fresh } = request;
     const baselinePlan = planRound({
-      ...request,
+      ...fresh,
+      tripsFirst: false,
       stops: baseline,
       startAt: pickupAt,
       timeLimitMs: Math.min(1000, cfg.timeLimitMs),
@@ -112,12 +122,39 @@ export class WasteRoutingService {
     return this.round(date);
   }
 
+  /**
+   * Trucks under way in a round being re-planned: each is at its last reported stop (by route
+   * order) and carries the done stops since its last unloading, at their measured levels. A truck
+   * whose planned return to the depot is past counts as back (not out).
+   */
+  private trucksOut(rows: WasteStopsTable[], bins: Bin[], now: number): TruckOut[] {
+    const byId = new Map(bins.map((b) => [b.id, b]));
+    const out: TruckOut[] = [];
+    for (const vehicleId of new Set(rows.map((r) => r.vehicle_id))) {
+      const route = rows.filter((r) => r.vehicle_id === vehicleId).sort((a, b) => a.seq - b.seq);
+      const home = route.findLast((r) => r.kind === 'depot');
+      if (home && home.expected_at <= now) continue;
+      const last = route.findLastIndex((r) => r.kind === 'bin' && r.status !== 'pending');
+      const bin = last < 0 ? undefined : byId.get(route[last]!.bin_id!);
+      if (!bin) continue;
+      let loadLiters = 0;
+      for (let i = last; i >= 0 && route[i]!.kind !== 'dump'; i--) {
+        const r = route[i]!;
+        const b = r.bin_id ? byId.get(r.bin_id) : undefined;
+        if (r.status === 'done' && b)
+          loadLiters += ((r.measured_pct ?? 0) / 100) * (b.capacityLiters ?? this.config.defaultBinLiters);
+      }
+      out.push({ vehicleId, at: { lat: bin.lat, lon: bin.lon }, locationId: bin.id, loadLiters });
+    }
+    return out;
+  }
+
   /** The bins a round considers, and the same bins as a fixed round would visit them. */
   private async candidates(bins: Bin[], pickupAt: number, now: number) {
     const cfg = this.config;
     const withDevice = bins.filter((b) => b.deviceId !== null).map((b) => b.deviceId!);
     const latest = new Map((await this.timeseries.latest(withDevice)).map((r) => [r.device, r]));
-    const states: BinState[] = [];
+    const states: RoundBin[] = [];
     for (const bin of bins) {
       const history = bin.deviceId ? await this.history(bin.deviceId, now) : [];
       const reading = bin.deviceId ? latest.get(bin.deviceId) : undefined;
@@ -126,6 +163,8 @@ export class WasteRoutingService {
         history.length > 0 ? learnFillModel(history, { utcOffsetHours: cfg.utcOffsetHours }) : undefined;
       states.push({
         binId: bin.id,
+        at: { lat: bin.lat, lon: bin.lon },
+        capacityLiters: bin.capacityLiters ?? cfg.defaultBinLiters,
         model,
         latest: reading && typeof fill === 'number' ? { ts: reading.ts, fillPct: fill } : undefined,
         ...(model && cfg.marginQuantile > 0
@@ -136,7 +175,8 @@ export class WasteRoutingService {
           : {}),
       });
     }
-    const selections = selectRound(states, {
+    // The same selection code as eval:waste (round-stops.ts), by the configured policy.
+    const { round, stops, tripsFirst } = roundStops(states, {
       // A re-plan after the round time forecasts to now: the truck cannot be there earlier.
       pickupAt: Math.max(pickupAt, now),
       nextPickupAt: pickupAt + DAY,
@@ -146,23 +186,17 @@ export class WasteRoutingService {
       prizeMetresPerPct: cfg.prizeMetresPerPct,
       staleAfterMs: 6 * HOUR,
       minHistoryHours: 72,
+      policy: cfg.policy,
+      keepPct: cfg.keepPct,
+      overOfferTrips: cfg.overOfferTrips,
     });
-    const stops: StopInput[] = [];
-    const baseline: StopInput[] = [];
-    bins.forEach((bin, i) => {
-      const sel = selections[i]!;
-      const liters = bin.capacityLiters ?? cfg.defaultBinLiters;
-      const stop: StopInput = {
-        binId: bin.id,
-        at: { lat: bin.lat, lon: bin.lon },
-        forecastPct: Math.round(sel.forecastPct * 10) / 10,
-        volumeLiters: (Math.min(100, Math.max(0, sel.forecastPct)) / 100) * liters,
-      };
-      baseline.push(stop);
-      if (sel.kind === 'mandatory') stops.push(stop);
-      else if (sel.kind === 'optional') stops.push({ ...stop, prizeM: sel.prizeM });
-    });
-    return { stops, baseline };
+    const baseline: StopInput[] = states.map((s, i) => ({
+      binId: s.binId,
+      at: s.at,
+      forecastPct: round[i]!.forecastPct,
+      volumeLiters: litresAt(round[i]!.forecastPct, s.capacityLiters),
+    }));
+    return { stops, baseline, tripsFirst };
   }
 
   /**
@@ -244,15 +278,17 @@ export class WasteRoutingService {
   private rows(roundId: string, req: PlanRequest, plan: Plan, kept: WasteStopsTable[]): WasteStopsTable[] {
     const travel = travelFor(req);
     const N = travel.size;
+    const depot = depotNode(req);
     const node = new Map(req.stops.map((s, i) => [s.binId, i + 1]));
     const rows: WasteStopsTable[] = [];
     for (const truck of plan.trucks) {
       let seq = kept
         .filter((k) => k.vehicle_id === truck.vehicleId)
         .reduce((m, k) => Math.max(m, k.seq + 1), 0);
-      let prev = N - 1;
+      // A truck already out goes on from its last reported stop.
+      let prev = startNode(req, truck.vehicleId);
       for (const v of truck.visits) {
-        const to = v.kind === 'bin' ? node.get(v.binId!)! : v.kind === 'dump' ? 0 : N - 1;
+        const to = v.kind === 'bin' ? node.get(v.binId!)! : v.kind === 'dump' ? 0 : depot;
         rows.push({
           id: randomUUID(),
           round_id: roundId,
@@ -262,7 +298,7 @@ export class WasteRoutingService {
           bin_id: v.binId ?? null,
           trip: v.trip,
           expected_at: v.arrivalAt,
-          forecast_pct: v.forecastPct ?? null,
+          forecast_pct: v.forecastPct === undefined ? null : Math.round(v.forecastPct * 10) / 10,
           leg_m: travel.dist[prev * N + to]!,
           leg_s: travel.time[prev * N + to]!,
           status: 'pending',

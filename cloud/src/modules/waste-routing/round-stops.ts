@@ -1,0 +1,77 @@
+/**
+ * The stops a round offers the planner, by selection policy (pure). One code path for the service
+ * (waste-routing.service.ts) and the evaluation (bench/eval-waste.ts), so the service plans the way
+ * `eval:waste` measured.
+ *
+ * - `trips` (trip-count-first, the default): when the round goes out (some bin is mandatory),
+ *   every bin is a candidate, with its forecast level at the next round and a `keepLiters` of
+ *   `keepPct` % of its container; the planner's `tripsFirst` (selection.ts levelTrips) fixes the
+ *   trips by the mandatory litres and tops them up with the bins that would force a trip soonest.
+ * - `prize` (the policy before): mandatory bins, and optional ones (>= optionalMinPct at pickup)
+ *   at `prizeMetresPerPct` metres per % of forecast fill; no trip limit.
+ */
+import type { GeoPoint } from './geo.js';
+import type { StopInput } from './planner.js';
+import {
+  type BinState,
+  type RoundSelectionOptions,
+  type Selection,
+  selectRound,
+  withPointMates,
+} from './selection.js';
+
+export const WASTE_POLICIES = ['trips', 'prize'] as const;
+export type WastePolicy = (typeof WASTE_POLICIES)[number];
+
+/** A bin as a round sees it: its forecast state, where it stands, and its container's litres. */
+export interface RoundBin extends BinState {
+  at: GeoPoint;
+  capacityLiters: number;
+}
+
+export interface RoundStopsOptions extends RoundSelectionOptions {
+  policy: WastePolicy;
+  /** trips: a non-mandatory bin holding less than this share of its container (%) is left. */
+  keepPct: number;
+  /** trips: top-up candidates offered beyond the trips' free room, in trips (levelTrips). */
+  overOfferTrips: number;
+  /** Collection point of a bin: the containers standing with a due one are offered too. */
+  pointOf?: (binId: string) => string;
+}
+
+export interface RoundStops {
+  /** selectRound's verdicts, in the bins' order (before point mates). */
+  round: Selection[];
+  /** The verdicts the stops were made from (point mates added), in the bins' order. */
+  selections: Selection[];
+  stops: StopInput[];
+  /** PlanRequest.tripsFirst for this policy. */
+  tripsFirst: false | { overOfferTrips: number };
+}
+
+/** Litres a bin is forecast to hold at `pct` % of its container. */
+export const litresAt = (pct: number, capacityLiters: number) =>
+  (Math.min(100, Math.max(0, pct)) / 100) * capacityLiters;
+
+export function roundStops(bins: readonly RoundBin[], o: RoundStopsOptions): RoundStops {
+  const trips = o.policy === 'trips';
+  const round = selectRound(bins, o);
+  const selections = o.pointOf ? withPointMates(round, o.pointOf, o.prizeMetresPerPct) : round;
+  const goesOut = round.some((s) => s.kind === 'mandatory');
+  const stops: StopInput[] = [];
+  selections.forEach((s, i) => {
+    // Trips first: every bin is a top-up candidate when a round goes out (levelTrips chooses).
+    if (s.kind === 'none' && !(trips && goesOut)) return;
+    const bin = bins[i]!;
+    stops.push({
+      binId: bin.binId,
+      at: bin.at,
+      forecastPct: s.forecastPct,
+      nextRoundPct: s.nextRoundPct,
+      keepLiters: (o.keepPct / 100) * bin.capacityLiters,
+      volumeLiters: litresAt(s.forecastPct, bin.capacityLiters),
+      ...(s.kind === 'optional' ? { prizeM: s.prizeM } : s.kind === 'none' ? { prizeM: 0 } : {}),
+    });
+  });
+  return { round, selections, stops, tripsFirst: trips && { overOfferTrips: o.overOfferTrips } };
+}
