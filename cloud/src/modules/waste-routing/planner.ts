@@ -269,9 +269,9 @@ function planStops(outer: PlanRequest, maxTrips?: number): Plan | undefined {
 
 /**
  * The solver's trips; with `maxTrips`, at most that many, or undefined when it finds no feasible
- * plan within them. WORKAROUND: with a fleet of 1-2 routes and optional customers the solver can
- * throw 'no route available for insertion' (solver/ruin-recreate.ts recreate: a mandatory
- * customer finds no route and a fixed fleet cannot open one); that too counts as "does not fit".
+ * plan within them. Should the solver throw 'no route available for insertion' (recreate: a
+ * mandatory customer finds no route and a full fixed fleet cannot open one; seen with 1-2 routes
+ * before the blink fix, solver/README.md), that too counts as "does not fit", not as a failure.
  */
 function solveTrips(
   req: PlanRequest,
