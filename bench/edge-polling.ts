@@ -5,14 +5,12 @@
  * cost. Prints one JSON object. Options: --devices 1000 --interval 1000 --seconds 20 --warmup 3
  * --cpu-prof FILE (measured window only) --cpu-prof-interval 100 (µs)
  */
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import type { EdgeConfig } from '../edge/src/config.js';
 import { PollingSet } from '../edge/src/polling.js';
 import { loadProfiles } from '../protocols/src/index.js';
 import { machine, startChild } from './support/child.js';
+import { METERS_PER_ENDPOINT, meterFleetConfig, profileWindow } from './support/meter-fleet.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,33 +26,16 @@ const { values: args } = parseArgs({
   },
 });
 const DEVICES = Number(args.devices);
-const PER_ENDPOINT = 200;
 const sims = await startChild('bench/support/sims.ts', [
-  String(Math.ceil(DEVICES / PER_ENDPOINT)),
-  String(PER_ENDPOINT),
+  String(Math.ceil(DEVICES / METERS_PER_ENDPOINT)),
+  String(METERS_PER_ENDPOINT),
 ]);
 const ports = (JSON.parse(sims.firstLine) as { ports: number[] }).ports;
 try {
-  const config: EdgeConfig = {
-    gateway: { id: 'gw-bench' },
-    mqtt: { url: 'mqtt://127.0.0.1:1' },
-    outbox: { path: '/nonexistent' },
-    buses: ports.map((port, i) => ({
-      id: `ep${i}`,
-      type: 'tcp' as const,
-      host: '127.0.0.1',
-      port,
-      timeoutMs: 2000,
-      maxConcurrent: Number(args.inflight),
-    })),
-    devices: Array.from({ length: DEVICES }, (_, i) => ({
-      id: `wm-${i}`,
-      bus: `ep${Math.floor(i / PER_ENDPOINT)}`,
-      unitId: (i % PER_ENDPOINT) + 1,
-      profile: 'linli-wm-100',
-      pollIntervalMs: Number(args.interval),
-    })),
-  };
+  const config = meterFleetConfig(
+    { ports, devices: DEVICES, intervalMs: Number(args.interval), inflight: Number(args.inflight) },
+    { mqtt: { url: 'mqtt://127.0.0.1:1' }, outbox: { path: '/nonexistent' } },
+  );
   let sunk = 0;
   const polling = new PollingSet(
     config,
@@ -65,13 +46,7 @@ try {
   polling.start();
   await new Promise((r) => setTimeout(r, Number(args.warmup) * 1000));
   process.stderr.write('measuring\n');
-  const profiler = args['cpu-prof'] ? new Session() : undefined;
-  if (profiler) {
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.setSamplingInterval', { interval: Number(args['cpu-prof-interval']) });
-    await profiler.post('Profiler.start');
-  }
+  const stopProfile = await profileWindow(args['cpu-prof'], Number(args['cpu-prof-interval']));
   const ok0 = polling.pollers.reduce((n, p) => n + p.counters.ok, 0);
   const io = () =>
     [...polling.buses.values()].reduce(
@@ -86,11 +61,7 @@ try {
   const elapsedS = (performance.now() - t0) / 1000;
   const readings = polling.pollers.reduce((n, p) => n + p.counters.ok, 0) - ok0;
   const io1 = io();
-  if (profiler) {
-    const { profile } = await profiler.post('Profiler.stop');
-    writeFileSync(args['cpu-prof']!, JSON.stringify(profile));
-    profiler.disconnect();
-  }
+  await stopProfile();
   await polling.stop();
   const r1 = (x: number) => Math.round(x * 10) / 10;
   process.stdout.write(

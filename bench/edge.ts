@@ -8,8 +8,7 @@
  * Options: --devices 1000 --interval 1000 --seconds 20
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,10 +16,10 @@ import { parseArgs } from 'node:util';
 import ModbusSerial from 'modbus-serial';
 import { pino } from 'pino';
 import { startAgent } from '../edge/src/agent.js';
-import type { EdgeConfig } from '../edge/src/config.js';
 import { Outbox } from '../edge/src/outbox.js';
 import { percentile } from '../edge/src/stats.js';
 import { machine, root, startChild } from './support/child.js';
+import { METERS_PER_ENDPOINT, meterFleetConfig, profileWindow } from './support/meter-fleet.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,8 +43,7 @@ const { values: args } = parseArgs({
 const DEVICES = Number(args.devices);
 const INTERVAL = Number(args.interval);
 const SECONDS = Number(args.seconds);
-const PER_ENDPOINT = 200;
-const endpoints = Math.ceil(DEVICES / PER_ENDPOINT);
+const endpoints = Math.ceil(DEVICES / METERS_PER_ENDPOINT);
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
 const ModbusRTU = ModbusSerial as unknown as typeof ModbusSerial.default;
@@ -90,7 +88,7 @@ async function baselineCpuPerRequest(port: number, requests: number): Promise<nu
   for (let i = 0; i < 200; i++) await client.readHoldingRegisters(0, 5); // warm up
   const cpu = process.cpuUsage();
   for (let i = 0; i < requests; i++) {
-    client.setID((i % PER_ENDPOINT) + 1);
+    client.setID((i % METERS_PER_ENDPOINT) + 1);
     await client.readHoldingRegisters(0, 5);
   }
   const used = process.cpuUsage(cpu);
@@ -99,8 +97,8 @@ async function baselineCpuPerRequest(port: number, requests: number): Promise<nu
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'linli-bench-edge-'));
-log(`starting ${endpoints} simulated endpoints x ${PER_ENDPOINT} water meters`);
-const sims = await startChild('bench/support/sims.ts', [String(endpoints), String(PER_ENDPOINT)]);
+log(`starting ${endpoints} simulated endpoints x ${METERS_PER_ENDPOINT} water meters`);
+const sims = await startChild('bench/support/sims.ts', [String(endpoints), String(METERS_PER_ENDPOINT)]);
 const ports = (JSON.parse(sims.firstLine) as { ports: number[] }).ports;
 const brokerPort = 20_000 + Math.floor(Math.random() * 20_000);
 const broker = await startChild('bench/support/broker.ts', [String(brokerPort)]);
@@ -109,26 +107,13 @@ const counter = await startCounter(`mqtt://127.0.0.1:${brokerPort}`, 'gw-bench')
 try {
   log('baseline: bare modbus-serial read loop');
   const baselineUs = await baselineCpuPerRequest(ports[0]!, 5000);
-  const config: EdgeConfig = {
-    gateway: { id: 'gw-bench' },
-    mqtt: { url: `mqtt://127.0.0.1:${brokerPort}`, batchSize: 500, inflight: 8 },
-    outbox: { path: join(dir, 'outbox.db') },
-    buses: ports.map((port, i) => ({
-      id: `ep${i}`,
-      type: 'tcp' as const,
-      host: '127.0.0.1',
-      port,
-      timeoutMs: 2000,
-      maxConcurrent: Number(args.inflight),
-    })),
-    devices: Array.from({ length: DEVICES }, (_, i) => ({
-      id: `wm-${i}`,
-      bus: `ep${Math.floor(i / PER_ENDPOINT)}`,
-      unitId: (i % PER_ENDPOINT) + 1,
-      profile: 'linli-wm-100',
-      pollIntervalMs: INTERVAL,
-    })),
-  };
+  const config = meterFleetConfig(
+    { ports, devices: DEVICES, intervalMs: INTERVAL, inflight: Number(args.inflight) },
+    {
+      mqtt: { url: `mqtt://127.0.0.1:${brokerPort}`, batchSize: 500, inflight: 8 },
+      outbox: { path: join(dir, 'outbox.db') },
+    },
+  );
   const agent = await startAgent(config, pino({ level: 'warn' }, pino.destination(2)), {
     pollGridMs: args.grid ? Number(args.grid) : undefined,
     appendLingerMs: args.linger ? Number(args.linger) : undefined,
@@ -145,13 +130,7 @@ try {
   const readings0 = agent.pollers.reduce((n, p) => n + p.counters.ok, 0);
   const polls0 = agent.pollers.reduce((n, p) => n + p.counters.polls, 0);
   for (const p of agent.pollers) p.counters.lateness.length = 0;
-  const profiler = args['cpu-prof'] ? new Session() : undefined;
-  if (profiler) {
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.setSamplingInterval', { interval: Number(args['cpu-prof-interval']) });
-    await profiler.post('Profiler.start');
-  }
+  const stopProfile = await profileWindow(args['cpu-prof'], Number(args['cpu-prof-interval']));
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let last = process.cpuUsage();
@@ -162,11 +141,7 @@ try {
     log(`  ${s + 1}/${SECONDS} s: ${Math.round((used.user + used.system) / 1000)} ms CPU`);
   }
   const cpu = process.cpuUsage(cpu0);
-  if (profiler) {
-    const { profile } = await profiler.post('Profiler.stop');
-    writeFileSync(args['cpu-prof']!, JSON.stringify(profile));
-    profiler.disconnect();
-  }
+  await stopProfile();
   const elapsedS = (performance.now() - t0) / 1000;
   const readings = agent.pollers.reduce((n, p) => n + p.counters.ok, 0) - readings0;
   const polls = agent.pollers.reduce((n, p) => n + p.counters.polls, 0) - polls0;
