@@ -271,7 +271,14 @@ export class WasteRoutingService {
             lon: bins.reduce((s, b) => s + b.lon, 0) / bins.length,
           }
         : { lat: 0, lon: 0 };
-    return { ...c.fleet, depot: c.depot ?? centre, dump: c.dump ?? c.depot ?? centre };
+    // Planned to planLoadPct % of the payload, as eval:waste plans (its planFleet).
+    const { planLoadPct, ...fleet } = c.fleet;
+    return {
+      ...fleet,
+      capacityLiters: Math.round((fleet.capacityLiters * planLoadPct) / 100),
+      depot: c.depot ?? centre,
+      dump: c.dump ?? c.depot ?? centre,
+    };
   }
 
   /** Rows of the new pending stops, numbered after each truck's kept (reported) stops. */
