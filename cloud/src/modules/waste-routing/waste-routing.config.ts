@@ -38,6 +38,12 @@ export interface WasteRoutingConfig {
    */
   intradayChecks: string[];
   urgentPct: number;
+  /**
+   * Collection points: bins standing within this many metres of each other (chained) are one point
+   * (round-stops.ts collectionPoints), and a point with a due bin offers its others too
+   * (withPointMates: emptying them costs no km), as eval:waste does. 0: off.
+   */
+  pointRadiusM: number;
   optionalMinPct: number;
   prizeMetresPerPct: number;
   /**
@@ -82,6 +88,7 @@ export const DEFAULT_WASTE_CONFIG: WasteRoutingConfig = {
   overOfferTrips: 1,
   intradayChecks: ['13:00', '16:30', '20:30'],
   urgentPct: 90,
+  pointRadiusM: 10,
   optionalMinPct: 50,
   prizeMetresPerPct: 3,
   marginQuantile: 0.95,

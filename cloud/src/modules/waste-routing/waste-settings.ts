@@ -61,6 +61,8 @@ export const WasteSettings = Type.Object(
     overOfferTrips: opt(Type.Number({ minimum: 0, maximum: 10 })),
     intradayChecks: opt(Type.Array(HHMM, { uniqueItems: true })),
     urgentPct: opt(Pct),
+    /** Bins within this many metres of each other are one collection point; 0: off. */
+    pointRadiusM: opt(Type.Number({ minimum: 0, maximum: 100 })),
     fireTempC: opt(Type.Number({ minimum: 20, maximum: 500 })),
     tiltDeg: opt(Type.Number({ exclusiveMinimum: 0, maximum: 180 })),
     timeLimitMs: opt(Type.Integer({ minimum: 100, maximum: 600_000 })),
