@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,5 +74,19 @@ describe('cloud start with a waste settings file', () => {
     // Untouched settings keep their defaults, the zone its offset.
     expect(cfg.thresholdPct).toBe(DEFAULT_WASTE_CONFIG.thresholdPct);
     expect(cfg).toMatchObject({ timezone: 'Asia/Shanghai', utcOffsetHours: 8 });
+  });
+
+  it('a bad settings file stops the cloud process at start, naming the field (exit 2, nothing started)', () => {
+    const bad = join(dir.path, 'bad.yaml');
+    writeFileSync(bad, 'fleet:\n  capacityLiters: 0\n');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'cloud/src/main.ts'], {
+      env: { PATH: process.env.PATH, DATA_DIR: join(dir.path, 'never'), WASTE_CONFIG: bad },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      `invalid cloud configuration\n  WASTE_CONFIG: ${bad}:2: fleet.capacityLiters: must be > 0`,
+    );
   });
 });
