@@ -63,8 +63,8 @@ describe('waste settings file (WASTE_CONFIG)', () => {
     expect(message).toContain('w.yaml:3: fleet.planLoadPct: must be <= 100');
     expect(message).toMatch(/w\.yaml:4: roundTime: .*write local time as "HH:MM"/);
     expect(message).toContain('w.yaml:5: policy: must be one of trips, prize');
-    expect(() => parseWasteSettings('cron: "every morning"\n', 'w.yaml')).toThrow(
-      /cron: "every morning" is no cron expression/,
+    expect(() => parseWasteSettings('policy: trips\ncron: "every morning"\n', 'w.yaml')).toThrow(
+      /w\.yaml:2: cron: "every morning" is no cron expression/,
     );
     expect(() => parseWasteSettings('fleet:\n  vehicleIds: [a, a]\n', 'w.yaml')).toThrow(
       /w\.yaml:2: fleet\.vehicleIds: .*distinct truck ids/,

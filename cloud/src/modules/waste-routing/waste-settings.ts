@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import cron from 'node-cron';
 import { type Static, type TSchema, Type } from 'typebox';
 import {
+  ConfigFileError,
   createParser,
   ID_PATTERN,
   type Issue,
@@ -144,10 +145,12 @@ const parser = explainingParser(WasteSettings, createParser(WasteSettings, 'wast
 export function parseWasteSettings(text: string, file: string): WasteSettings {
   // An empty file is no settings: every default.
   const settings = parseYamlConfig(text, file, parser, (doc) => doc ?? {});
-  if (settings.cron !== undefined && !cron.validate(settings.cron))
-    throw new Error(
-      `invalid config\n  ${file}: cron: "${settings.cron}" is no cron expression: write minute hour day month weekday, e.g. "30 5 * * *"`,
+  if (settings.cron !== undefined && !cron.validate(settings.cron)) {
+    const line = text.split('\n').findIndex((l) => /^\s*"?cron"?\s*:/.test(l)) + 1;
+    throw new ConfigFileError(
+      `invalid config\n  ${file}:${line || '?'}: cron: "${settings.cron}" is no cron expression: write minute hour day month weekday, e.g. "30 5 * * *"`,
     );
+  }
   return settings;
 }
 
