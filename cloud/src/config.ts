@@ -1,7 +1,13 @@
 import { type Static, Type } from 'typebox';
 import { createParser } from '../../protocols/src/index.js';
 import { DEFAULT_TIMEZONE, isIanaTimeZone } from './jobs/timezone.js';
+import type { RoadMatrix } from './modules/waste-routing/geo.js';
 import { WASTE_POLICIES } from './modules/waste-routing/round-stops.js';
+import {
+  type LoadedWasteSettings,
+  loadWasteSettings,
+  WasteSettings,
+} from './modules/waste-routing/waste-settings.js';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 
@@ -53,8 +59,18 @@ export const CloudConfig = Type.Object({
     }),
   ),
   waste: Type.Object({
-    /** Selection policy of waste pickup rounds (waste-routing/round-stops.ts). */
+    /** Selection policy of waste pickup rounds (waste-routing/round-stops.ts): WASTE_POLICY, else the file's. */
     policy: Type.Union(WASTE_POLICIES.map((p) => Type.Literal(p))),
+    /** WASTE_CONFIG: the waste settings file (waste-routing/waste-settings.ts), read at start. */
+    file: Type.Optional(Type.String({ minLength: 1 })),
+    /** The file's settings (empty without one), merged over the defaults by the server. */
+    settings: WasteSettings,
+    /** The road matrix the file's roadMatrixFile names. */
+    road: Type.Optional(
+      Type.Unsafe<RoadMatrix>(
+        Type.Object({ ids: Type.Array(Type.String()), distances: Type.Array(Type.Array(Type.Number())) }),
+      ),
+    ),
   }),
   influx: Type.Optional(
     Type.Object({
@@ -91,12 +107,30 @@ const ENV_NAMES: Record<string, string> = {
   '/influx/url': 'INFLUX_URL',
   '/influx/database': 'INFLUX_DB',
   '/waste/policy': 'WASTE_POLICY',
+  '/waste/file': 'WASTE_CONFIG',
 };
 
 const num = (v: string | undefined, fallback: number): number | string =>
   v === undefined || v === '' ? fallback : /^\d+$/.test(v) ? Number(v) : v;
 
+/** The waste settings file, or the lines of what is wrong with it. */
+function wasteSettings(file: string | undefined): LoadedWasteSettings | string[] {
+  if (!file) return { settings: {} };
+  try {
+    return loadWasteSettings(file);
+  } catch (err) {
+    // "invalid config\n  file:line: field: message" per problem: one line each.
+    return (err as Error).message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && l !== 'invalid config');
+  }
+}
+
 export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConfig {
+  const wasteFile = env.WASTE_CONFIG || undefined;
+  const waste = wasteSettings(wasteFile);
+  const loaded = Array.isArray(waste) ? { settings: {} } : waste;
   const raw = {
     host: env.HOST ?? '127.0.0.1',
     port: num(env.PORT, 8080),
@@ -129,7 +163,12 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConf
             pidFile: env.MOSQUITTO_PID_FILE || undefined,
           }
         : undefined,
-    waste: { policy: env.WASTE_POLICY || 'trips' },
+    waste: {
+      policy: env.WASTE_POLICY || loaded.settings.policy || 'trips',
+      file: wasteFile,
+      settings: loaded.settings,
+      road: loaded.road,
+    },
     influx: env.INFLUX_URL
       ? {
           url: env.INFLUX_URL,
@@ -147,6 +186,7 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConf
       path: '/waste/policy',
       message: `must be one of ${WASTE_POLICIES.join(', ')} (got '${raw.waste.policy}')`,
     });
+  if (Array.isArray(waste)) for (const message of waste) issues.push({ path: '/waste/file', message });
   if (!issues.some((i) => i.path === '/timezone') && !isIanaTimeZone(raw.timezone))
     issues.push({ path: '/timezone', message: 'must be an IANA time zone such as Asia/Shanghai or UTC' });
   if (issues.length > 0) {

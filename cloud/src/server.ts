@@ -26,6 +26,7 @@ import { wasteConfigInZone } from './modules/waste-routing/waste-routing.config.
 import { wasteRoutingJobs } from './modules/waste-routing/waste-routing.job.js';
 import { wasteRoutingRoutes } from './modules/waste-routing/waste-routing.routes.js';
 import { WasteRoutingService } from './modules/waste-routing/waste-routing.service.js';
+import { applyWasteSettings } from './modules/waste-routing/waste-settings.js';
 import { WorkOrderUrgentAlerts } from './modules/waste-routing/work-order-alerts.js';
 import { systemClock } from './ports/clock.js';
 import type { TimeseriesStore } from './ports/timeseries-store.js';
@@ -40,6 +41,8 @@ export interface RunningCloud {
   registry: RunningRegistry;
   /** Work orders, notifications and points (on the registry's relational store). */
   governance: GovernanceModule;
+  /** Waste pickup planning, on the settings it was started with (`config`). */
+  wasteRouting: WasteRoutingService;
   stop(): Promise<void>;
 }
 
@@ -100,7 +103,14 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     registry.module.registry,
     new WorkOrderUrgentAlerts(governance.workOrders, registry.module.registry),
     systemClock,
-    { ...wasteConfigInZone(config.timezone, systemClock.now()), policy: config.waste.policy },
+    {
+      // Defaults in the deployment's zone, the settings file (WASTE_CONFIG) over them, WASTE_POLICY last.
+      ...applyWasteSettings(wasteConfigInZone(config.timezone, systemClock.now()), {
+        settings: config.waste.settings,
+        ...(config.waste.road ? { road: config.waste.road } : {}),
+      }),
+      policy: config.waste.policy,
+    },
   );
   for (const job of wasteRoutingJobs(wasteRouting)) scheduler.add(job);
 
@@ -183,6 +193,7 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
     ingest,
     registry,
     governance,
+    wasteRouting,
     async stop() {
       await scheduler.stop();
       // Broker side first, so nothing new arrives while the spool drainer winds down.

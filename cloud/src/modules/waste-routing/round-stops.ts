@@ -10,7 +10,7 @@
  * - `prize` (the policy before): mandatory bins, and optional ones (>= optionalMinPct at pickup)
  *   at `prizeMetresPerPct` metres per % of forecast fill; no trip limit.
  */
-import type { GeoPoint } from './geo.js';
+import { type GeoPoint, haversineM } from './geo.js';
 import type { StopInput } from './planner.js';
 import {
   type BinState,
@@ -74,4 +74,40 @@ export function roundStops(bins: readonly RoundBin[], o: RoundStopsOptions): Rou
     });
   });
   return { round, selections, stops, tripsFirst: trips && { overOfferTrips: o.overOfferTrips } };
+}
+
+/**
+ * Collection points from where the bins stand: bins within `radiusM` of each other (chained: a row
+ * of containers) share a point, named by the first of them in `bins`' order. For a registry that
+ * holds no point ids; `radiusM` 0: every bin is its own point.
+ */
+export function collectionPoints(
+  bins: readonly { id: string; at: GeoPoint }[],
+  radiusM: number,
+): Map<string, string> {
+  const parent = bins.map((_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  if (radiusM > 0) {
+    // Sweep by latitude: only bins less than radiusM apart north-south can be within radiusM.
+    const order = bins.map((_, i) => i).sort((a, b) => bins[a]!.at.lat - bins[b]!.at.lat);
+    const dLat = radiusM / 111_000;
+    for (let x = 0; x < order.length; x++) {
+      const i = order[x]!;
+      for (let y = x + 1; y < order.length; y++) {
+        const j = order[y]!;
+        if (bins[j]!.at.lat - bins[i]!.at.lat > dLat) break;
+        if (haversineM(bins[i]!.at, bins[j]!.at) > radiusM) continue;
+        const [a, b] = [root(i), root(j)];
+        // The earlier bin names the point.
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+  }
+  return new Map(bins.map((b, i) => [b.id, bins[root(i)]!.id]));
 }

@@ -8,7 +8,12 @@ export interface WasteRoutingConfig {
   /** Depot and dump; when absent both sit at the centre of the registered bins. */
   depot?: GeoPoint;
   dump?: GeoPoint;
-  fleet: Omit<FleetConfig, 'depot' | 'dump'>;
+  /**
+   * The trucks. `capacityLiters` is a truck's payload; plans fill `planLoadPct` % of it (the rest
+   * absorbs forecast error, so a truck does not need an unplanned trip to the dump), as eval:waste
+   * plans to 90 % of the payload (`--plan-load 0.9`).
+   */
+  fleet: Omit<FleetConfig, 'depot' | 'dump'> & { planLoadPct: number };
   /** Local time the trucks leave (HH:MM). */
   roundTime: string;
   /** node-cron expression and zone of the morning planning run. */
@@ -33,6 +38,12 @@ export interface WasteRoutingConfig {
    */
   intradayChecks: string[];
   urgentPct: number;
+  /**
+   * Collection points: bins standing within this many metres of each other (chained) are one point
+   * (round-stops.ts collectionPoints), and a point with a due bin offers its others too
+   * (withPointMates: emptying them costs no km), as eval:waste does. 0: off.
+   */
+  pointRadiusM: number;
   optionalMinPct: number;
   prizeMetresPerPct: number;
   /**
@@ -60,6 +71,7 @@ export const DEFAULT_WASTE_CONFIG: WasteRoutingConfig = {
   fleet: {
     vehicleIds: ['truck-1', 'truck-2'],
     capacityLiters: 6000,
+    planLoadPct: 90,
     shiftMinutes: 8 * 60,
     speedKmh: 15,
     detourFactor: 1.3,
@@ -76,6 +88,7 @@ export const DEFAULT_WASTE_CONFIG: WasteRoutingConfig = {
   overOfferTrips: 1,
   intradayChecks: ['13:00', '16:30', '20:30'],
   urgentPct: 90,
+  pointRadiusM: 10,
   optionalMinPct: 50,
   prizeMetresPerPct: 3,
   marginQuantile: 0.95,

@@ -23,7 +23,7 @@ import {
   type TruckOut,
   travelFor,
 } from './planner.js';
-import { litresAt, type RoundBin, roundStops } from './round-stops.js';
+import { collectionPoints, litresAt, type RoundBin, roundStops } from './round-stops.js';
 import { intradayCheck } from './selection.js';
 import { type UrgentBinAlerts, urgentConditions } from './urgent-alerts.js';
 import type { WasteRoutingConfig } from './waste-routing.config.js';
@@ -175,6 +175,14 @@ export class WasteRoutingService {
           : {}),
       });
     }
+    // Bins standing together (the registry holds no point ids): a due one brings its mates along.
+    const points =
+      cfg.pointRadiusM > 0
+        ? collectionPoints(
+            bins.map((b) => ({ id: b.id, at: { lat: b.lat, lon: b.lon } })),
+            cfg.pointRadiusM,
+          )
+        : undefined;
     // The same selection code as eval:waste (round-stops.ts), by the configured policy.
     const { round, stops, tripsFirst } = roundStops(states, {
       // A re-plan after the round time forecasts to now: the truck cannot be there earlier.
@@ -189,6 +197,7 @@ export class WasteRoutingService {
       policy: cfg.policy,
       keepPct: cfg.keepPct,
       overOfferTrips: cfg.overOfferTrips,
+      ...(points ? { pointOf: (id: string) => points.get(id) ?? id } : {}),
     });
     const baseline: StopInput[] = states.map((s, i) => ({
       binId: s.binId,
@@ -271,7 +280,14 @@ export class WasteRoutingService {
             lon: bins.reduce((s, b) => s + b.lon, 0) / bins.length,
           }
         : { lat: 0, lon: 0 };
-    return { ...c.fleet, depot: c.depot ?? centre, dump: c.dump ?? c.depot ?? centre };
+    // Planned to planLoadPct % of the payload, as eval:waste plans (its planFleet).
+    const { planLoadPct, ...fleet } = c.fleet;
+    return {
+      ...fleet,
+      capacityLiters: Math.round((fleet.capacityLiters * planLoadPct) / 100),
+      depot: c.depot ?? centre,
+      dump: c.dump ?? c.depot ?? centre,
+    };
   }
 
   /** Rows of the new pending stops, numbered after each truck's kept (reported) stops. */

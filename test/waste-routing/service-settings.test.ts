@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
+import { InMemoryUrgentBinAlerts } from '../../cloud/src/modules/waste-routing/urgent-alerts.js';
+import { DEFAULT_WASTE_CONFIG } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
+import type { RoundView } from '../../cloud/src/modules/waste-routing/waste-routing.model.js';
+import { WasteRoutingService } from '../../cloud/src/modules/waste-routing/waste-routing.service.js';
+import {
+  applyWasteSettings,
+  parseWasteSettings,
+} from '../../cloud/src/modules/waste-routing/waste-settings.js';
+import type { StoredReading } from '../../cloud/src/ports/timeseries-store.js';
+import { type Harness, sqliteBackend, startHarness } from '../cloud/relational/harness.js';
+import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+// Monday 2025-03-03 05:30 local (UTC+8): the morning planning run.
+const PLAN_AT = Date.UTC(2025, 2, 3, 5, 30) - 8 * HOUR;
+const BIN_LITRES = 240;
+
+/**
+ * As service-policy.test.ts: at the 09:30 round three due bins (~78 %, ~186 L each, ~560 L in all),
+ * three warm ones (~37 %, ~89 L) that top a trip up, and cold ones.
+ */
+const BINS: Array<[string, number, number, number]> = [
+  ['due-1', 5, 0, 0],
+  ['due-2', 5, 120, 0],
+  ['due-3', 5, 240, 0],
+  ['warm-1', 2.4, 0, 90],
+  ['warm-2', 2.4, 120, 90],
+  ['warm-3', 2.4, 240, 90],
+  ['cold-1', 0.5, 360, 90],
+];
+
+function readings(device: string, perHour: number): StoredReading[] {
+  const out: StoredReading[] = [];
+  let fill = 0;
+  let seq = 0;
+  for (let t = PLAN_AT - 14 * DAY; t <= PLAN_AT - HOUR / 2; t += HOUR) {
+    const hour = new Date(t + 8 * HOUR).getUTCHours();
+    if (hour === 10) fill = 0;
+    if (hour >= 6 && hour < 22) fill = Math.min(100, fill + perHour);
+    out.push({
+      gatewayId: 'gw-1',
+      device,
+      ts: t,
+      seq: seq++,
+      quality: 'good',
+      values: { fill_pct: fill, temperature_c: 18, tilt_deg: 1, tilted: false, fire_alarm: false },
+    });
+  }
+  return out;
+}
+
+/** A deployment's settings file: its own trucks, payload, plan load, depot and dump. */
+const settingsFile = (planLoadPct: number) => `
+depot: { lat: 31.2300, lon: 121.4650 }
+dump: { lat: 31.2500, lon: 121.4900 }
+fleet:
+  vehicleIds: [hw-van-07]
+  capacityLiters: 1000
+  planLoadPct: ${planLoadPct}
+maxIterations: 20000
+timeLimitMs: 30000
+`;
+
+describe('waste routing service on a settings file (SQLite stores, manual clock)', () => {
+  let h: Harness;
+  let dir: TempDir;
+  let ts: SqliteTimeseriesStore;
+  const backend = sqliteBackend();
+  const name = new Map<string, string>();
+
+  const service = (text: string) =>
+    new WasteRoutingService(
+      h.store,
+      ts,
+      h.module.registry,
+      new InMemoryUrgentBinAlerts(),
+      h.clock,
+      applyWasteSettings(DEFAULT_WASTE_CONFIG, { settings: parseWasteSettings(text, 'waste.yaml') }),
+    );
+
+  beforeAll(async () => {
+    dir = makeTempDir('waste-settings-svc');
+    ts = new SqliteTimeseriesStore(`${dir.path}/ts.db`);
+    h = await startHarness(backend);
+    h.clock.t = PLAN_AT;
+    await h.module.registry.createGateway({ id: 'gw-1', name: 'gw' });
+    for (const [bin, rate, east, north] of BINS) {
+      await h.module.registry.createDevice(`dev-${bin}`, { gatewayId: 'gw-1', profile: 'linli-bin-500' });
+      await ts.write(readings(`dev-${bin}`, rate));
+      const b = await h.module.registry.createBin({
+        name: `Building ${bin}`,
+        lat: 31.23 + north / 111_320,
+        lon: 121.47 + east / 95_000,
+        capacityLiters: BIN_LITRES,
+        deviceId: `dev-${bin}`,
+      });
+      name.set(b.id, bin);
+    }
+  });
+  afterAll(async () => {
+    await h?.close();
+    await ts?.close();
+    await backend.stop();
+    dir?.remove();
+  });
+
+  const visited = (r: RoundView) =>
+    r.trucks.flatMap((t) => t.stops.filter((s) => s.kind === 'bin').map((s) => name.get(s.binId!)!));
+  /** Litres of each trip (bins between unloadings), from the forecast level at arrival. */
+  const tripLitres = (r: RoundView) =>
+    r.trucks.flatMap((t) => {
+      const trips: number[] = [];
+      let load = 0;
+      for (const s of t.stops) {
+        if (s.kind === 'bin') load += ((s.forecastPct ?? 0) / 100) * BIN_LITRES;
+        if (s.kind === 'dump') {
+          trips.push(load);
+          load = 0;
+        }
+      }
+      return trips;
+    });
+
+  it("plans with the file's truck ids and payload, filled to planLoadPct of it", async () => {
+    const full = await service(settingsFile(100)).plan();
+    expect(full.trucks.map((t) => t.vehicleId)).toEqual(['hw-van-07']);
+    expect(tripLitres(full)).toHaveLength(1);
+    // At 100 %: the due trip is topped up with every warm bin (~820 L of the 1,000 L payload).
+    expect(visited(full)).toEqual(expect.arrayContaining(['warm-1', 'warm-2', 'warm-3']));
+    expect(tripLitres(full)[0]).toBeGreaterThan(800);
+    expect(tripLitres(full)[0]).toBeLessThanOrEqual(1000);
+
+    const planned = await service(settingsFile(60)).plan();
+    expect(planned.trucks.map((t) => t.vehicleId)).toEqual(['hw-van-07']);
+    expect(visited(planned)).toEqual(expect.arrayContaining(['due-1', 'due-2', 'due-3']));
+    // At 60 %: every trip stays within 600 L, so the ~560 L due leave no room for a warm bin.
+    for (const litres of tripLitres(planned)) expect(litres).toBeLessThanOrEqual(600);
+    expect(visited(planned).filter((b) => b.startsWith('warm'))).toEqual([]);
+  });
+});
