@@ -361,12 +361,10 @@ export class Outbox {
   append(readings: readonly AppendItem[], now = Date.now(), counters: readonly CounterRow[] = []): number[] {
     const first = this.seq + 1;
     const n = readings.length;
-    const texts = new Array<string>(n);
     const jsons = new Array<string>(n);
     for (let i = 0; i < n; i++) {
       const r = readings[i]!;
-      texts[i] = JSON.stringify(r.values);
-      jsons[i] = readingJson(first + i, r.device, r.ts, r.quality, texts[i]!);
+      jsons[i] = readingJson(first + i, r.device, r.ts, r.quality, JSON.stringify(r.values));
     }
     this.appendTx(first, readings, `[${jsons.join(',')}]`, counters);
     this.seq += n;

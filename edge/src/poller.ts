@@ -150,6 +150,10 @@ export class DevicePoller {
   private readonly reads: BlockRead[];
   private scheduled?: Scheduled;
   private nextAt = 0;
+  /** The latest clock reading this poll took (reschedule reuses it instead of reading the clock again). */
+  private lastNow = 0;
+  /** Where the next lateness sample goes once the window is full (a ring: no shift per poll). */
+  private latenessNext = 0;
   private failing = false;
   private stopped = true;
   /** A poll (with its retries) is under way; stop() waits for it. */
@@ -204,6 +208,7 @@ export class DevicePoller {
 
   private readonly onDue = (): void => {
     const started = this.now();
+    this.lastNow = started;
     this.recordLateness(started - this.nextAt);
     if (!this.breaker.allow(started)) {
       this.counters.skipped++;
@@ -265,9 +270,11 @@ export class DevicePoller {
       this.failing = false;
       this.screen(values);
       // The sample time is when the device answered, not when the poll was queued.
+      const ts = this.now();
+      this.lastNow = ts;
       const reading: PrioritizedReading = {
         device: this.device.id,
-        ts: this.now(),
+        ts,
         values,
         quality: 'good',
         priority: 0,
@@ -291,7 +298,8 @@ export class DevicePoller {
       return;
     }
     try {
-      this.breaker.failure(this.now());
+      this.lastNow = this.now();
+      this.breaker.failure(this.lastNow);
       this.markFailing(err);
     } finally {
       this.pollDone();
@@ -309,8 +317,9 @@ export class DevicePoller {
 
   private reschedule(): void {
     this.nextAt += this.device.pollIntervalMs;
-    // After a long stall, skip the missed slots instead of firing a burst.
-    const now = this.now();
+    // After a long stall, skip the missed slots instead of firing a burst. The clock as the poll
+    // last read it (when it started, answered or failed): a poll's callbacks take microseconds.
+    const now = this.lastNow;
     if (this.nextAt < now)
       this.nextAt += Math.ceil((now - this.nextAt) / this.device.pollIntervalMs) * this.device.pollIntervalMs;
     this.schedule();
@@ -387,8 +396,12 @@ export class DevicePoller {
 
   private recordLateness(ms: number): void {
     const l = this.counters.lateness;
-    l.push(ms);
-    if (l.length > LATENESS_WINDOW) l.shift();
+    // The last LATENESS_WINDOW samples, in no particular order (percentiles sort them anyway).
+    if (l.length < LATENESS_WINDOW) l.push(ms);
+    else {
+      if (this.latenessNext >= LATENESS_WINDOW) this.latenessNext = 0;
+      l[this.latenessNext++] = ms;
+    }
   }
 
   async stop(): Promise<void> {

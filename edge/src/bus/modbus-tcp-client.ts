@@ -183,6 +183,8 @@ export class ModbusTcpClient {
   private readonly partial = Buffer.allocUnsafe(MAX_ADU);
   private partialLength = 0;
   private flushScheduled = false;
+  /** Date.now() when the pending flush was scheduled: the send time of the frames it writes. */
+  private sendNow = 0;
   private timer?: NodeJS.Timeout;
   private timerAt = NO_TIMER;
   private drained?: () => void;
@@ -374,18 +376,20 @@ export class ModbusTcpClient {
     while (this.table[tid & this.mask] !== undefined) tid = (tid + 1) & 0xffff;
     this.nextTid = (tid + 1) & 0xffff;
     tx.tid = tid;
-    tx.deadline = Date.now() + tx.timeoutMs;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // One clock reading for everything sent before the flush (the same event-loop turn).
+      this.sendNow = Date.now();
+      // setImmediate, not a microtask: polls that fire in the same timers phase, and answers that
+      // arrive in the same read, all leave in one write.
+      setImmediate(this.flush);
+    }
+    tx.deadline = this.sendNow + tx.timeoutMs;
     this.table[tid & this.mask] = tx;
     this.pendingCount++;
     this.encode(tx);
     this.framesStaged++;
     if (tx.deadline < this.timerAt) this.armTimer(tx.deadline);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      // setImmediate, not a microtask: polls that fire in the same timers phase, and answers that
-      // arrive in the same read, all leave in one write.
-      setImmediate(this.flush);
-    }
   }
 
   private encode(tx: ModbusTransaction): void {
