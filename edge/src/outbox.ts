@@ -1,13 +1,17 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Reading } from '../../protocols/src/index.js';
+import {
+  migratePerReadingOutbox,
+  type OutboxStatements,
+  openOutboxFile,
+  PRIORITY_EVENT,
+  prepareCounterUpsert,
+  prepareOutboxStatements,
+} from './outbox-schema.js';
 import type { PolledReading } from './poller.js';
 import { type JsonRows, RecentReadings, readingJson } from './recent-readings.js';
 
-/** Readings that must survive a long outage: events (door, leak), state changes, comm failures. */
-export const PRIORITY_EVENT = 1;
-export const PRIORITY_ROUTINE = 0;
+export { PRIORITY_EVENT, PRIORITY_ROUTINE } from './outbox-schema.js';
 
 export interface OutboxLimits {
   /** Most readings kept; beyond it the oldest routine readings are dropped first. */
@@ -44,8 +48,6 @@ export interface CounterRow {
 /** Counter states upserted into counter_state at most every this many appends (a log row in between). */
 const COUNTER_FOLD_EVERY = 100;
 const ROWS_PER_UPSERT = 32;
-/** Readings per chunk when an old per-reading outbox file is migrated. */
-const MIGRATE_CHUNK = 1000;
 
 /** How long acknowledged readings may wait for the next append to delete them in its transaction. */
 const ACK_FLUSH_MS = 1000;
@@ -107,31 +109,7 @@ interface Removed {
  */
 export class Outbox {
   private readonly db: Database.Database;
-  private readonly stmt: Record<
-    | 'insertChunk'
-    | 'heads'
-    | 'chunksFrom'
-    | 'chunk'
-    | 'deleteChunk'
-    | 'deleteCovered'
-    | 'updateChunk'
-    | 'depth'
-    | 'oldest'
-    | 'oldestRoutine'
-    | 'agedChunks'
-    | 'firstRoutine'
-    | 'firstChunk'
-    | 'getMeta'
-    | 'addMeta'
-    | 'setMeta'
-    | 'maxChunkSeq'
-    | 'upsertCounter'
-    | 'counters'
-    | 'insertLog'
-    | 'log'
-    | 'clearLog',
-    Database.Statement
-  >;
+  private readonly stmt: OutboxStatements;
   private cachedDepth: number;
   /** Append transactions committed since open (each is one WAL commit). */
   commits = 0;
@@ -161,84 +139,10 @@ export class Outbox {
     sync: 'normal' | 'full' = 'normal',
     private readonly limits: OutboxLimits = DEFAULT_LIMITS,
   ) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
-    this.db.exec(`CREATE TABLE IF NOT EXISTS outbox_chunks (
-      first_seq INTEGER PRIMARY KEY, -- seq of the first reading still in the chunk
-      last_seq INTEGER NOT NULL,     -- seq of the last one
-      n INTEGER NOT NULL,            -- readings still in the chunk
-      n_events INTEGER NOT NULL,     -- of which events
-      min_ts INTEGER NOT NULL,       -- oldest device timestamp in it
-      routine_min_ts INTEGER,        -- oldest routine timestamp (NULL: only events), for the age bound
-      event_seqs TEXT,               -- JSON array of the events' seqs (NULL: none)
-      body TEXT NOT NULL             -- JSON array of the readings as published, in seq order
-    );
-    CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-    CREATE TABLE IF NOT EXISTS counter_state (
-      device TEXT NOT NULL,
-      field TEXT NOT NULL,
-      last REAL NOT NULL,
-      offset REAL NOT NULL,
-      PRIMARY KEY (device, field)
-    ) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS counter_log (id INTEGER PRIMARY KEY, body TEXT NOT NULL);`);
-    // The chunks overlapping [from, to]: from the one holding `from` (or the first after it) on.
-    const overlapping =
-      'first_seq >= coalesce((SELECT max(first_seq) FROM outbox_chunks WHERE first_seq <= @from), @from) AND first_seq <= @to ORDER BY first_seq';
-    this.stmt = {
-      insertChunk: this.db.prepare(
-        'INSERT INTO outbox_chunks (first_seq, last_seq, n, n_events, min_ts, routine_min_ts, event_seqs, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      heads: this.db.prepare(
-        `SELECT first_seq, last_seq, n, n_events FROM outbox_chunks WHERE ${overlapping}`,
-      ),
-      chunksFrom: this.db.prepare(`SELECT first_seq, last_seq, body FROM outbox_chunks WHERE ${overlapping}`),
-      chunk: this.db.prepare(
-        'SELECT first_seq, last_seq, n, n_events, event_seqs, body FROM outbox_chunks WHERE first_seq = ?',
-      ),
-      deleteChunk: this.db.prepare('DELETE FROM outbox_chunks WHERE first_seq = ?'),
-      deleteCovered: this.db.prepare(
-        'DELETE FROM outbox_chunks WHERE first_seq >= @from AND first_seq <= @to AND last_seq <= @to',
-      ),
-      updateChunk: this.db.prepare(
-        'UPDATE outbox_chunks SET first_seq = ?, last_seq = ?, n = ?, n_events = ?, min_ts = ?, routine_min_ts = ?, event_seqs = ?, body = ? WHERE first_seq = ?',
-      ),
-      depth: this.db.prepare('SELECT coalesce(sum(n), 0) AS n FROM outbox_chunks'),
-      oldest: this.db.prepare('SELECT min_ts AS ts FROM outbox_chunks ORDER BY first_seq LIMIT 1'),
-      oldestRoutine: this.db.prepare(
-        'SELECT routine_min_ts AS ts FROM outbox_chunks WHERE routine_min_ts IS NOT NULL ORDER BY first_seq LIMIT 1',
-      ),
-      agedChunks: this.db.prepare(
-        'SELECT first_seq, last_seq, n, n_events, event_seqs, body FROM outbox_chunks WHERE routine_min_ts < ? ORDER BY first_seq',
-      ),
-      firstRoutine: this.db.prepare(
-        'SELECT first_seq, last_seq, n, n_events FROM outbox_chunks WHERE n > n_events ORDER BY first_seq LIMIT 1',
-      ),
-      firstChunk: this.db.prepare(
-        'SELECT first_seq, last_seq, n, n_events FROM outbox_chunks ORDER BY first_seq LIMIT 1',
-      ),
-      getMeta: this.db.prepare('SELECT value FROM outbox_meta WHERE key = ?'),
-      addMeta: this.db.prepare(
-        'INSERT INTO outbox_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = value + excluded.value',
-      ),
-      setMeta: this.db.prepare(
-        'INSERT INTO outbox_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-      ),
-      maxChunkSeq: this.db.prepare('SELECT max(last_seq) AS seq FROM outbox_chunks'),
-      upsertCounter: this.db.prepare(
-        'INSERT INTO counter_state (device, field, last, offset) VALUES (?, ?, ?, ?) ON CONFLICT(device, field) DO UPDATE SET last = excluded.last, offset = excluded.offset',
-      ),
-      counters: this.db.prepare('SELECT device, field, last, offset FROM counter_state'),
-      insertLog: this.db.prepare('INSERT INTO counter_log (body) VALUES (?)'),
-      log: this.db.prepare('SELECT body FROM counter_log ORDER BY id'),
-      clearLog: this.db.prepare('DELETE FROM counter_log'),
-    };
-    this.upsertCounters = this.db.prepare(
-      `INSERT INTO counter_state (device, field, last, offset) VALUES ${Array(ROWS_PER_UPSERT).fill('(?, ?, ?, ?)').join(', ')} ON CONFLICT(device, field) DO UPDATE SET last = excluded.last, offset = excluded.offset`,
-    );
-    this.migrate();
+    this.db = openOutboxFile(path, sync);
+    this.stmt = prepareOutboxStatements(this.db);
+    this.upsertCounters = prepareCounterUpsert(this.db, ROWS_PER_UPSERT);
+    migratePerReadingOutbox(this.db, this.stmt);
     // A log left by the last run (killed, or fewer than COUNTER_FOLD_EVERY appends): fold it now.
     this.db.transaction(() => {
       const states = new Map<string, CounterRow>();
@@ -290,51 +194,6 @@ export class Outbox {
         }
       }
     });
-  }
-
-  /** Moves the readings of a former per-reading `outbox` table into chunks, then drops it. */
-  private migrate(): void {
-    const old = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get();
-    if (!old) return;
-    this.db.transaction(() => {
-      const lastOld =
-        (
-          this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").get() as
-            | { seq: number }
-            | undefined
-        )?.seq ?? 0;
-      const page = this.db.prepare(
-        'SELECT seq, device, ts, quality, priority, "values" FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
-      );
-      let after = 0;
-      for (;;) {
-        const rows = page.all(after, MIGRATE_CHUNK) as Array<{
-          seq: number;
-          device: string;
-          ts: number;
-          quality: string;
-          priority: number;
-          values: string;
-        }>;
-        if (rows.length === 0) break;
-        const events = rows.filter((r) => r.priority === PRIORITY_EVENT).map((r) => r.seq);
-        const routine = rows.filter((r) => r.priority !== PRIORITY_EVENT);
-        this.stmt.insertChunk.run(
-          rows[0]!.seq,
-          rows[rows.length - 1]!.seq,
-          rows.length,
-          events.length,
-          Math.min(...rows.map((r) => r.ts)),
-          routine.length ? Math.min(...routine.map((r) => r.ts)) : null,
-          events.length ? JSON.stringify(events) : null,
-          // The stored values text is JSON.stringify of the values, as readingJson wants it.
-          `[${rows.map((r) => readingJson(r.seq, r.device, r.ts, r.quality, r.values)).join(',')}]`,
-        );
-        after = rows[rows.length - 1]!.seq;
-      }
-      this.stmt.setMeta.run('last_seq', Math.max(lastOld, after, this.meta('last_seq')));
-      this.db.exec('DROP TABLE outbox');
-    })();
   }
 
   private writeCounters(rows: readonly CounterRow[]): void {
