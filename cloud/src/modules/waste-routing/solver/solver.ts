@@ -53,6 +53,16 @@ export interface SolverParams extends RuinParams {
    * recreate (the result is still judged on distance alone).
    */
   routeWeight: number;
+  /**
+   * Probes: with an unlimited fleet, first run `probes` independent searches (different seeds,
+   * fresh greedy starts) for `probeFrac` of the budget each, on the first part of the temperature
+   * schedule, then continue the best one for the rest of the budget and of the schedule. Against
+   * runs that settle early in a poor basin (e.g. one route too many on a tight instance).
+   * 1 = a single search (the previous behaviour). Ignored with a warm start or a fixed fleet.
+   */
+  probes: number;
+  /** Share of the budget given to each probe. */
+  probeFrac: number;
 }
 
 export const DEFAULT_PARAMS: SolverParams = {
@@ -65,6 +75,8 @@ export const DEFAULT_PARAMS: SolverParams = {
   softCapacity: false,
   softMinRouteLength: 14,
   routeWeight: 0,
+  probes: 1,
+  probeFrac: 0.15,
 };
 
 export interface SolveOptions {
@@ -109,10 +121,80 @@ export interface SolveResult {
 }
 
 export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult {
+  const P: SolverParams = { ...DEFAULT_PARAMS, ...opts.params };
+  const K = Math.floor(P.probes);
+  if (K <= 1 || opts.initialRoutes || inst.fleet.kind !== 'unlimited') return anneal(inst, opts, P);
   const clock = opts.clock ?? (() => performance.now());
   const wall0 = performance.now();
   const t0 = clock();
-  const P: SolverParams = { ...DEFAULT_PARAMS, ...opts.params };
+  const timeLimit =
+    opts.timeLimitMs ?? (opts.maxIterations !== undefined ? Number.POSITIVE_INFINITY : 10_000);
+  const f = Math.min(0.9 / K, Math.max(0, P.probeFrac));
+  const seed = opts.seed ?? 1;
+  // The probes cover the schedule from startTemp to tMid; the continuation goes on from tMid.
+  const tMid = P.startTemp * (P.endTemp / P.startTemp) ** (f * K);
+  let bestCost = Number.POSITIVE_INFINITY;
+  const report = (c: number): void => {
+    if (c < bestCost - 1e-9) {
+      bestCost = c;
+      opts.onProgress?.(c, clock() - t0, 0);
+    }
+  };
+  let iterations = 0;
+  let chosen: (SolveResult & { tempScale: number }) | undefined;
+  for (let i = 0; i < K; i++) {
+    const r = anneal(
+      inst,
+      {
+        ...opts,
+        seed: seed + 7919 * (i + 1),
+        timeLimitMs: timeLimit * f,
+        ...(opts.maxIterations !== undefined ? { maxIterations: Math.floor(opts.maxIterations * f) } : {}),
+        onProgress: report,
+      },
+      { ...P, endTemp: tMid },
+    );
+    iterations += r.iterations;
+    if (!chosen || (r.feasible && (!chosen.feasible || r.objective < chosen.objective))) chosen = r;
+  }
+  const used = clock() - t0;
+  const fin = anneal(
+    inst,
+    {
+      ...opts,
+      initialRoutes: chosen!.routes,
+      timeLimitMs: Math.max(0, timeLimit - used),
+      ...(opts.maxIterations !== undefined
+        ? { maxIterations: Math.max(1, opts.maxIterations - iterations) }
+        : {}),
+      onProgress: report,
+    },
+    { ...P, startTemp: tMid },
+    chosen!.tempScale,
+  );
+  const out = fin.feasible || !chosen!.feasible || fin.objective <= chosen!.objective ? fin : chosen!;
+  return {
+    routes: out.routes,
+    cost: out.cost,
+    skipped: out.skipped,
+    objective: out.objective,
+    feasible: out.feasible,
+    iterations: iterations + fin.iterations,
+    elapsedMs: performance.now() - wall0,
+    clockMs: clock() - t0,
+  };
+}
+
+/** One simulated-annealing search; `tempScale` overrides the temperature unit (a continuation). */
+function anneal(
+  inst: CvrpInstance,
+  opts: SolveOptions,
+  P: SolverParams,
+  tempScale?: number,
+): SolveResult & { tempScale: number } {
+  const clock = opts.clock ?? (() => performance.now());
+  const wall0 = performance.now();
+  const t0 = clock();
   const timeLimit =
     opts.timeLimitMs ?? (opts.maxIterations !== undefined ? Number.POSITIVE_INFINITY : 10_000);
   const maxIter = opts.maxIterations ?? Number.POSITIVE_INFINITY;
@@ -183,7 +265,10 @@ export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult 
   // Scale of the temperature; when every customer is optional and none was worth serving yet,
   // fall back to a tenth of the longest edge rather than a zero (frozen) temperature.
   const avgEdge =
-    routed > 0 ? cur.distance() / (routed + Math.max(1, cur.nonEmptyRoutes())) : Math.max(1e-9, maxEdge / 10);
+    tempScale ??
+    (routed > 0
+      ? cur.distance() / (routed + Math.max(1, cur.nonEmptyRoutes()))
+      : Math.max(1e-9, maxEdge / 10));
   const T0 = P.startTemp * avgEdge;
   const Tf = P.endTemp * avgEdge;
   const ratio = Tf / T0;
@@ -266,5 +351,6 @@ export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult 
     iterations: it,
     elapsedMs: performance.now() - wall0,
     clockMs: clock() - t0,
+    tempScale: avgEdge,
   };
 }
