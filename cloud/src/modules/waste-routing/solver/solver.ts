@@ -134,13 +134,13 @@ export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult 
   // The probes cover the schedule from startTemp to tMid; the continuation goes on from tMid.
   const tMid = P.startTemp * (P.endTemp / P.startTemp) ** (f * K);
   let bestCost = Number.POSITIVE_INFINITY;
-  const report = (c: number): void => {
+  let iterations = 0;
+  const report = (c: number, _ms: number, it: number): void => {
     if (c < bestCost - 1e-9) {
       bestCost = c;
-      opts.onProgress?.(c, clock() - t0, 0);
+      opts.onProgress?.(c, clock() - t0, iterations + it);
     }
   };
-  let iterations = 0;
   let chosen: (SolveResult & { tempScale: number }) | undefined;
   for (let i = 0; i < K; i++) {
     const r = anneal(
