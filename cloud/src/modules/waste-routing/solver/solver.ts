@@ -58,7 +58,9 @@ export interface SolverParams extends RuinParams {
    * fresh greedy starts) for `probeFrac` of the budget each, on the first part of the temperature
    * schedule, then continue the best one for the rest of the budget and of the schedule. Against
    * runs that settle early in a poor basin (e.g. one route too many on a tight instance).
-   * 1 = a single search (the previous behaviour). Ignored with a warm start or a fixed fleet.
+   * 1 = a single search (the previous behaviour). Ignored with a warm start, a fixed fleet or
+   * optional customers (the service's plans: not measured with probes). Default 3 x 0.15 of the
+   * budget: on X (5 s CPU, seeds 1-6, paired runs) mean gap 0.240% vs 0.300% with 1; see README.
    */
   probes: number;
   /** Share of the budget given to each probe. */
@@ -75,7 +77,7 @@ export const DEFAULT_PARAMS: SolverParams = {
   softCapacity: false,
   softMinRouteLength: 14,
   routeWeight: 0,
-  probes: 1,
+  probes: 3,
   probeFrac: 0.15,
 };
 
@@ -123,7 +125,8 @@ export interface SolveResult {
 export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult {
   const P: SolverParams = { ...DEFAULT_PARAMS, ...opts.params };
   const K = Math.floor(P.probes);
-  if (K <= 1 || opts.initialRoutes || inst.fleet.kind !== 'unlimited') return anneal(inst, opts, P);
+  if (K <= 1 || opts.initialRoutes || inst.fleet.kind !== 'unlimited' || inst.skip)
+    return anneal(inst, opts, P);
   const clock = opts.clock ?? (() => performance.now());
   const wall0 = performance.now();
   const t0 = clock();
