@@ -60,7 +60,7 @@ export interface SolverParams extends RuinParams {
    * runs that settle early in a poor basin (e.g. one route too many on a tight instance).
    * 1 = a single search (the previous behaviour). Ignored with a warm start, a fixed fleet or
    * optional customers (the service's plans: not measured with probes). Default 3 x 0.15 of the
-   * budget: on X (5 s CPU, seeds 1-6, paired runs) mean gap 0.240% vs 0.300% with 1; see README.
+   * budget: on X (5 s CPU, seeds 1-10, paired runs) mean gap 0.243% vs 0.306% with 1; see README.
    */
   probes: number;
   /** Share of the budget given to each probe. */
