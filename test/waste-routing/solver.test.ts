@@ -147,6 +147,20 @@ describe('solve', () => {
     expect(JSON.stringify(hard.routes)).not.toBe(JSON.stringify(a.routes)); // the option is in effect
   });
 
+  it('with probes (unlimited fleet) spends the iteration budget, deterministically', () => {
+    const inst = parseVrpInstance(read('X-n101-k25.vrp'), 'unlimited');
+    const progress: number[] = [];
+    const a = solve(inst, { maxIterations: 3000, seed: 2, onProgress: (_c, _ms, it) => progress.push(it) });
+    const b = solve(inst, { maxIterations: 3000, seed: 2 });
+    const single = solve(inst, { maxIterations: 3000, seed: 2, params: { probes: 1 } });
+    expect(a.feasible).toBe(true);
+    expect(checkSolution(inst, a.routes).errors).toEqual([]);
+    expect(a.iterations).toBe(3000);
+    expect(b.routes).toEqual(a.routes);
+    expect(progress.every((it, i) => i === 0 || it >= progress[i - 1]!)).toBe(true);
+    expect(JSON.stringify(single.routes)).not.toBe(JSON.stringify(a.routes)); // probes are in effect
+  });
+
   it('is deterministic for a seed and an iteration budget', () => {
     const inst = parseVrpInstance(read('A-n45-k7.vrp'), 'exact-k');
     const a = solve(inst, { maxIterations: 3000, seed: 42 });

@@ -53,6 +53,18 @@ export interface SolverParams extends RuinParams {
    * recreate (the result is still judged on distance alone).
    */
   routeWeight: number;
+  /**
+   * Probes: with an unlimited fleet, first run `probes` independent searches (different seeds,
+   * fresh greedy starts) for `probeFrac` of the budget each, on the first part of the temperature
+   * schedule, then continue the best one for the rest of the budget and of the schedule. Against
+   * runs that settle early in a poor basin (e.g. one route too many on a tight instance).
+   * 1 = a single search (the previous behaviour). Ignored with a warm start, a fixed fleet or
+   * optional customers (the service's plans: not measured with probes). Default 3 x 0.15 of the
+   * budget: on X (5 s CPU, seeds 1-10, paired runs) mean gap 0.243% vs 0.306% with 1; see README.
+   */
+  probes: number;
+  /** Share of the budget given to each probe. */
+  probeFrac: number;
 }
 
 export const DEFAULT_PARAMS: SolverParams = {
@@ -65,6 +77,8 @@ export const DEFAULT_PARAMS: SolverParams = {
   softCapacity: false,
   softMinRouteLength: 14,
   routeWeight: 0,
+  probes: 3,
+  probeFrac: 0.15,
 };
 
 export interface SolveOptions {
@@ -109,10 +123,81 @@ export interface SolveResult {
 }
 
 export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult {
+  const P: SolverParams = { ...DEFAULT_PARAMS, ...opts.params };
+  const K = Math.floor(P.probes);
+  if (K <= 1 || opts.initialRoutes || inst.fleet.kind !== 'unlimited' || inst.skip)
+    return anneal(inst, opts, P);
   const clock = opts.clock ?? (() => performance.now());
   const wall0 = performance.now();
   const t0 = clock();
-  const P: SolverParams = { ...DEFAULT_PARAMS, ...opts.params };
+  const timeLimit =
+    opts.timeLimitMs ?? (opts.maxIterations !== undefined ? Number.POSITIVE_INFINITY : 10_000);
+  const f = Math.min(0.9 / K, Math.max(0, P.probeFrac));
+  const seed = opts.seed ?? 1;
+  // The probes cover the schedule from startTemp to tMid; the continuation goes on from tMid.
+  const tMid = P.startTemp * (P.endTemp / P.startTemp) ** (f * K);
+  let bestCost = Number.POSITIVE_INFINITY;
+  let iterations = 0;
+  const report = (c: number, _ms: number, it: number): void => {
+    if (c < bestCost - 1e-9) {
+      bestCost = c;
+      opts.onProgress?.(c, clock() - t0, iterations + it);
+    }
+  };
+  let chosen: (SolveResult & { tempScale: number }) | undefined;
+  for (let i = 0; i < K; i++) {
+    const r = anneal(
+      inst,
+      {
+        ...opts,
+        seed: seed + 7919 * (i + 1),
+        timeLimitMs: timeLimit * f,
+        ...(opts.maxIterations !== undefined ? { maxIterations: Math.floor(opts.maxIterations * f) } : {}),
+        onProgress: report,
+      },
+      { ...P, endTemp: tMid },
+    );
+    iterations += r.iterations;
+    if (!chosen || (r.feasible && (!chosen.feasible || r.objective < chosen.objective))) chosen = r;
+  }
+  const used = clock() - t0;
+  const fin = anneal(
+    inst,
+    {
+      ...opts,
+      initialRoutes: chosen!.routes,
+      timeLimitMs: Math.max(0, timeLimit - used),
+      ...(opts.maxIterations !== undefined
+        ? { maxIterations: Math.max(1, opts.maxIterations - iterations) }
+        : {}),
+      onProgress: report,
+    },
+    { ...P, startTemp: tMid },
+    chosen!.tempScale,
+  );
+  const out = fin.feasible || !chosen!.feasible || fin.objective <= chosen!.objective ? fin : chosen!;
+  return {
+    routes: out.routes,
+    cost: out.cost,
+    skipped: out.skipped,
+    objective: out.objective,
+    feasible: out.feasible,
+    iterations: iterations + fin.iterations,
+    elapsedMs: performance.now() - wall0,
+    clockMs: clock() - t0,
+  };
+}
+
+/** One simulated-annealing search; `tempScale` overrides the temperature unit (a continuation). */
+function anneal(
+  inst: CvrpInstance,
+  opts: SolveOptions,
+  P: SolverParams,
+  tempScale?: number,
+): SolveResult & { tempScale: number } {
+  const clock = opts.clock ?? (() => performance.now());
+  const wall0 = performance.now();
+  const t0 = clock();
   const timeLimit =
     opts.timeLimitMs ?? (opts.maxIterations !== undefined ? Number.POSITIVE_INFINITY : 10_000);
   const maxIter = opts.maxIterations ?? Number.POSITIVE_INFINITY;
@@ -135,6 +220,7 @@ export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult 
   let totalDemand = 0;
   for (let i = 1; i <= n; i++) totalDemand += inst.demand[i]!;
   const minRoutes = Math.max(1, Math.ceil(totalDemand / inst.capacity - 1e-9));
+  rr.minRoutes = fixed ? n : minRoutes; // whole-route removal: unlimited fleet only
   const soft =
     fixed ||
     (P.softCapacity === 'auto' ? !inst.skip && n / minRoutes >= P.softMinRouteLength : P.softCapacity);
@@ -183,7 +269,10 @@ export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult 
   // Scale of the temperature; when every customer is optional and none was worth serving yet,
   // fall back to a tenth of the longest edge rather than a zero (frozen) temperature.
   const avgEdge =
-    routed > 0 ? cur.distance() / (routed + Math.max(1, cur.nonEmptyRoutes())) : Math.max(1e-9, maxEdge / 10);
+    tempScale ??
+    (routed > 0
+      ? cur.distance() / (routed + Math.max(1, cur.nonEmptyRoutes()))
+      : Math.max(1e-9, maxEdge / 10));
   const T0 = P.startTemp * avgEdge;
   const Tf = P.endTemp * avgEdge;
   const ratio = Tf / T0;
@@ -266,5 +355,6 @@ export function solve(inst: CvrpInstance, opts: SolveOptions = {}): SolveResult 
     iterations: it,
     elapsedMs: performance.now() - wall0,
     clockMs: clock() - t0,
+    tempScale: avgEdge,
   };
 }
