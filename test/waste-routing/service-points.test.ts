@@ -1,51 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
+import type { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
 import { offsetByMetres } from '../../cloud/src/modules/waste-routing/geo.js';
 import { collectionPoints } from '../../cloud/src/modules/waste-routing/round-stops.js';
 import { InMemoryUrgentBinAlerts } from '../../cloud/src/modules/waste-routing/urgent-alerts.js';
 import { DEFAULT_WASTE_CONFIG } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
 import type { RoundView } from '../../cloud/src/modules/waste-routing/waste-routing.model.js';
 import { WasteRoutingService } from '../../cloud/src/modules/waste-routing/waste-routing.service.js';
-import type { StoredReading } from '../../cloud/src/ports/timeseries-store.js';
-import { type Harness, sqliteBackend, startHarness } from '../cloud/relational/harness.js';
-import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-// Monday 2025-03-03 05:30 local (UTC+8): the morning planning run.
-const PLAN_AT = Date.UTC(2025, 2, 3, 5, 30) - 8 * HOUR;
-const BIN_LITRES = 240;
+import type { Harness } from '../cloud/relational/harness.js';
+import { type SceneBin, startWasteScene, type WasteScene } from '../support/waste-scene.js';
 
 /**
  * [name, % per hour, east m, north m]. At the 09:30 round: due ~78 % (mandatory); mate-1 ~25 % (under
  * the 50 % optional level) stands 4 m from due-1, at its collection point; mild-far ~25 % stands alone.
  */
-const BINS: Array<[string, number, number, number]> = [
+const BINS: SceneBin[] = [
   ['due-1', 5, 0, 0],
   ['mate-1', 1.6, 4, 0],
   ['due-2', 5, 200, 0],
   ['mild-far', 1.6, 100, 120],
 ];
-
-function readings(device: string, perHour: number): StoredReading[] {
-  const out: StoredReading[] = [];
-  let fill = 0;
-  let seq = 0;
-  for (let t = PLAN_AT - 14 * DAY; t <= PLAN_AT - HOUR / 2; t += HOUR) {
-    const hour = new Date(t + 8 * HOUR).getUTCHours();
-    if (hour === 10) fill = 0;
-    if (hour >= 6 && hour < 22) fill = Math.min(100, fill + perHour);
-    out.push({
-      gatewayId: 'gw-1',
-      device,
-      ts: t,
-      seq: seq++,
-      quality: 'good',
-      values: { fill_pct: fill, temperature_c: 18, tilt_deg: 1, tilted: false, fire_alarm: false },
-    });
-  }
-  return out;
-}
 
 describe('collection points from where the bins stand', () => {
   it('groups bins within the radius, chained, named by the first; 0 turns it off', () => {
@@ -82,11 +55,10 @@ describe('collection points from where the bins stand', () => {
 });
 
 describe('waste routing service: collection points (SQLite stores, manual clock)', () => {
+  let scene: WasteScene;
   let h: Harness;
-  let dir: TempDir;
   let ts: SqliteTimeseriesStore;
-  const backend = sqliteBackend();
-  const name = new Map<string, string>();
+  let name: Map<string, string>;
 
   const service = (pointRadiusM: number) =>
     new WasteRoutingService(h.store, ts, h.module.registry, new InMemoryUrgentBinAlerts(), h.clock, {
@@ -100,29 +72,11 @@ describe('waste routing service: collection points (SQLite stores, manual clock)
     });
 
   beforeAll(async () => {
-    dir = makeTempDir('waste-points');
-    ts = new SqliteTimeseriesStore(`${dir.path}/ts.db`);
-    h = await startHarness(backend);
-    h.clock.t = PLAN_AT;
-    await h.module.registry.createGateway({ id: 'gw-1', name: 'gw' });
-    for (const [bin, rate, east, north] of BINS) {
-      await h.module.registry.createDevice(`dev-${bin}`, { gatewayId: 'gw-1', profile: 'linli-bin-500' });
-      await ts.write(readings(`dev-${bin}`, rate));
-      const at = offsetByMetres({ lat: 31.23, lon: 121.47 }, east, north);
-      const b = await h.module.registry.createBin({
-        name: `Building ${bin}`,
-        ...at,
-        capacityLiters: BIN_LITRES,
-        deviceId: `dev-${bin}`,
-      });
-      name.set(b.id, bin);
-    }
+    scene = await startWasteScene('waste-points', BINS);
+    ({ h, ts, name } = scene);
   });
   afterAll(async () => {
-    await h?.close();
-    await ts?.close();
-    await backend.stop();
-    dir?.remove();
+    await scene?.close();
   });
 
   const visited = (r: RoundView) =>

@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
+import type { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
 import { haversineM } from '../../cloud/src/modules/waste-routing/geo.js';
 import type { WastePolicy } from '../../cloud/src/modules/waste-routing/round-stops.js';
 import { InMemoryUrgentBinAlerts } from '../../cloud/src/modules/waste-routing/urgent-alerts.js';
 import { DEFAULT_WASTE_CONFIG } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
 import type { RoundView } from '../../cloud/src/modules/waste-routing/waste-routing.model.js';
 import { WasteRoutingService } from '../../cloud/src/modules/waste-routing/waste-routing.service.js';
-import type { StoredReading } from '../../cloud/src/ports/timeseries-store.js';
-import { type Harness, sqliteBackend, startHarness } from '../cloud/relational/harness.js';
-import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
+import type { Harness } from '../cloud/relational/harness.js';
+import { BIN_LITRES, type SceneBin, startWasteScene, type WasteScene } from '../support/waste-scene.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-// Monday 2025-03-03 05:30 local (UTC+8): the morning planning run.
-const PLAN_AT = Date.UTC(2025, 2, 3, 5, 30) - 8 * HOUR;
-const BIN_LITRES = 240;
 const TRUCK_LITRES = 1000;
 /** What a plan may fill of it: planLoadPct (90 %) of the payload, as eval:waste plans. */
 const PLANNED_LITRES = (DEFAULT_WASTE_CONFIG.fleet.planLoadPct / 100) * TRUCK_LITRES;
@@ -25,7 +19,7 @@ const PLANNED_LITRES = (DEFAULT_WASTE_CONFIG.fleet.planLoadPct / 100) * TRUCK_LI
  * of room); warm ~37 % (~76 % by tomorrow's round: not due, under the 50 % optional level); mild
  * ~25 % (~50 % tomorrow); cold ~8 % (under the 15 % keep level).
  */
-const BINS: Array<[string, number, number, number]> = [
+const BINS: SceneBin[] = [
   ['due-1', 5, 0, 0],
   ['due-2', 5, 120, 0],
   ['due-3', 5, 240, 0],
@@ -38,32 +32,11 @@ const BINS: Array<[string, number, number, number]> = [
   ['cold-1', 0.5, 360, 90],
 ];
 
-function readings(device: string, perHour: number): StoredReading[] {
-  const out: StoredReading[] = [];
-  let fill = 0;
-  let seq = 0;
-  for (let t = PLAN_AT - 14 * DAY; t <= PLAN_AT - HOUR / 2; t += HOUR) {
-    const hour = new Date(t + 8 * HOUR).getUTCHours();
-    if (hour === 10) fill = 0;
-    if (hour >= 6 && hour < 22) fill = Math.min(100, fill + perHour);
-    out.push({
-      gatewayId: 'gw-1',
-      device,
-      ts: t,
-      seq: seq++,
-      quality: 'good',
-      values: { fill_pct: fill, temperature_c: 18, tilt_deg: 1, tilted: false, fire_alarm: false },
-    });
-  }
-  return out;
-}
-
 describe('waste routing service: selection policy (SQLite stores, manual clock)', () => {
+  let scene: WasteScene;
   let h: Harness;
-  let dir: TempDir;
   let ts: SqliteTimeseriesStore;
-  const backend = sqliteBackend();
-  const name = new Map<string, string>();
+  let name: Map<string, string>;
 
   const service = (policy: WastePolicy) =>
     new WasteRoutingService(h.store, ts, h.module.registry, new InMemoryUrgentBinAlerts(), h.clock, {
@@ -77,29 +50,11 @@ describe('waste routing service: selection policy (SQLite stores, manual clock)'
     });
 
   beforeAll(async () => {
-    dir = makeTempDir('waste-policy');
-    ts = new SqliteTimeseriesStore(`${dir.path}/ts.db`);
-    h = await startHarness(backend);
-    h.clock.t = PLAN_AT;
-    await h.module.registry.createGateway({ id: 'gw-1', name: 'gw' });
-    for (const [bin, rate, east, north] of BINS) {
-      await h.module.registry.createDevice(`dev-${bin}`, { gatewayId: 'gw-1', profile: 'linli-bin-500' });
-      await ts.write(readings(`dev-${bin}`, rate));
-      const b = await h.module.registry.createBin({
-        name: `Building ${bin}`,
-        lat: 31.23 + north / 111_320,
-        lon: 121.47 + east / 95_000,
-        capacityLiters: BIN_LITRES,
-        deviceId: `dev-${bin}`,
-      });
-      name.set(b.id, bin);
-    }
+    scene = await startWasteScene('waste-policy', BINS);
+    ({ h, ts, name } = scene);
   });
   afterAll(async () => {
-    await h?.close();
-    await ts?.close();
-    await backend.stop();
-    dir?.remove();
+    await scene?.close();
   });
 
   const binStops = (r: RoundView) => r.trucks.flatMap((t) => t.stops).filter((s) => s.kind === 'bin');

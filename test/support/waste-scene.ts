@@ -1,0 +1,80 @@
+/**
+ * A small community for the waste service tests: bins registered with a fill sensor each, and 14
+ * days of hourly fill readings (filling 06:00-22:00, emptied at 10:00 by the old fixed round), on
+ * SQLite stores and a manual clock set to the morning planning run.
+ */
+import { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
+import { offsetByMetres } from '../../cloud/src/modules/waste-routing/geo.js';
+import type { StoredReading } from '../../cloud/src/ports/timeseries-store.js';
+import { type Harness, sqliteBackend, startHarness } from '../cloud/relational/harness.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+/** Monday 2025-03-03 05:30 local (UTC+8): the morning planning run. */
+export const PLAN_AT = Date.UTC(2025, 2, 3, 5, 30) - 8 * HOUR;
+export const BIN_LITRES = 240;
+const CENTER = { lat: 31.23, lon: 121.47 };
+
+/** [name, % per hour between 06:00 and 22:00, east metres, north metres] */
+export type SceneBin = [string, number, number, number];
+
+export function fillHistory(device: string, perHour: number): StoredReading[] {
+  const out: StoredReading[] = [];
+  let fill = 0;
+  let seq = 0;
+  for (let t = PLAN_AT - 14 * DAY; t <= PLAN_AT - HOUR / 2; t += HOUR) {
+    const hour = new Date(t + 8 * HOUR).getUTCHours();
+    if (hour === 10) fill = 0;
+    if (hour >= 6 && hour < 22) fill = Math.min(100, fill + perHour);
+    out.push({
+      gatewayId: 'gw-1',
+      device,
+      ts: t,
+      seq: seq++,
+      quality: 'good',
+      values: { fill_pct: fill, temperature_c: 18, tilt_deg: 1, tilted: false, fire_alarm: false },
+    });
+  }
+  return out;
+}
+
+export interface WasteScene {
+  h: Harness;
+  ts: SqliteTimeseriesStore;
+  /** Registry bin id -> the scene's bin name. */
+  name: Map<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startWasteScene(tag: string, bins: readonly SceneBin[]): Promise<WasteScene> {
+  const dir = makeTempDir(tag);
+  const backend = sqliteBackend();
+  const ts = new SqliteTimeseriesStore(`${dir.path}/ts.db`);
+  const h = await startHarness(backend);
+  h.clock.t = PLAN_AT;
+  const name = new Map<string, string>();
+  await h.module.registry.createGateway({ id: 'gw-1', name: 'gw' });
+  for (const [bin, rate, east, north] of bins) {
+    await h.module.registry.createDevice(`dev-${bin}`, { gatewayId: 'gw-1', profile: 'linli-bin-500' });
+    await ts.write(fillHistory(`dev-${bin}`, rate));
+    const b = await h.module.registry.createBin({
+      name: `Building ${bin}`,
+      ...offsetByMetres(CENTER, east, north),
+      capacityLiters: BIN_LITRES,
+      deviceId: `dev-${bin}`,
+    });
+    name.set(b.id, bin);
+  }
+  return {
+    h,
+    ts,
+    name,
+    close: async () => {
+      await h.close();
+      await ts.close();
+      await backend.stop();
+      dir.remove();
+    },
+  };
+}
