@@ -19,7 +19,8 @@ const CENTER = { lat: 31.23, lon: 121.47 };
 /** [name, % per hour between 06:00 and 22:00, east metres, north metres] */
 export type SceneBin = [string, number, number, number];
 
-export function fillHistory(device: string, perHour: number): StoredReading[] {
+/** Hourly fill readings; `hot`: the last one reports a fire (72 °C, fire alarm). */
+export function fillHistory(device: string, perHour: number, hot = false): StoredReading[] {
   const out: StoredReading[] = [];
   let fill = 0;
   let seq = 0;
@@ -27,13 +28,20 @@ export function fillHistory(device: string, perHour: number): StoredReading[] {
     const hour = new Date(t + 8 * HOUR).getUTCHours();
     if (hour === 10) fill = 0;
     if (hour >= 6 && hour < 22) fill = Math.min(100, fill + perHour);
+    const last = t + HOUR > PLAN_AT - HOUR / 2;
     out.push({
       gatewayId: 'gw-1',
       device,
       ts: t,
       seq: seq++,
       quality: 'good',
-      values: { fill_pct: fill, temperature_c: 18, tilt_deg: 1, tilted: false, fire_alarm: false },
+      values: {
+        fill_pct: fill,
+        temperature_c: hot && last ? 72 : 18,
+        tilt_deg: 1,
+        tilted: false,
+        fire_alarm: hot && last,
+      },
     });
   }
   return out;

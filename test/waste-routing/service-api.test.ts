@@ -7,14 +7,10 @@ import { wasteRoutingJobs } from '../../cloud/src/modules/waste-routing/waste-ro
 import type { RoundView } from '../../cloud/src/modules/waste-routing/waste-routing.model.js';
 import { wasteRoutingRoutes } from '../../cloud/src/modules/waste-routing/waste-routing.routes.js';
 import { WasteRoutingService } from '../../cloud/src/modules/waste-routing/waste-routing.service.js';
-import type { StoredReading } from '../../cloud/src/ports/timeseries-store.js';
 import { type Harness, loginAs, sqliteBackend, startHarness } from '../cloud/relational/harness.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
+import { fillHistory, HOUR, PLAN_AT } from '../support/waste-scene.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-// Monday 2025-03-03 05:30 local (UTC+8): the morning planning run.
-const PLAN_AT = Date.UTC(2025, 2, 3, 5, 30) - 8 * HOUR;
 const DEPOT = { lat: 31.23, lon: 121.465 };
 const DUMP = { lat: 31.24, lon: 121.48 };
 /** Driving time (ms) between two points, as the planner reckons it without a road matrix. */
@@ -31,33 +27,6 @@ const BINS: Array<[string, number, boolean, number]> = [
   ['mute-1', 0, false, 360],
   ['hot-1', 0.5, true, 480],
 ];
-
-function readings(device: string, perHour: number, hot: boolean): StoredReading[] {
-  const out: StoredReading[] = [];
-  let fill = 0;
-  let seq = 0;
-  for (let t = PLAN_AT - 14 * DAY; t <= PLAN_AT - HOUR / 2; t += HOUR) {
-    const hour = new Date(t + 8 * HOUR).getUTCHours();
-    if (hour === 10) fill = 0; // the daily collection of the old fixed round
-    if (hour >= 6 && hour < 22) fill = Math.min(100, fill + perHour);
-    const last = t + HOUR > PLAN_AT - HOUR / 2;
-    out.push({
-      gatewayId: 'gw-1',
-      device,
-      ts: t,
-      seq: seq++,
-      quality: 'good',
-      values: {
-        fill_pct: fill,
-        temperature_c: hot && last ? 72 : 18,
-        tilt_deg: 1,
-        tilted: false,
-        fire_alarm: hot && last,
-      },
-    });
-  }
-  return out;
-}
 
 describe('waste routing service and API (SQLite stores, manual clock)', () => {
   let h: Harness;
@@ -98,7 +67,7 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
     for (const [name, rate, sensor, east] of BINS) {
       if (sensor) {
         await h.module.registry.createDevice(`dev-${name}`, { gatewayId: 'gw-1', profile: 'linli-bin-500' });
-        await ts.write(readings(`dev-${name}`, rate, name === 'hot-1'));
+        await ts.write(fillHistory(`dev-${name}`, rate, name === 'hot-1'));
       }
       const bin = await h.module.registry.createBin({
         name: `Building ${name}`,
