@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Static, Type } from 'typebox';
-import { createParser, ID_PATTERN, parseYamlConfig } from '../../protocols/src/index.js';
+import { createParser, explainingParser, ID_PATTERN, parseYamlConfig } from '../../protocols/src/index.js';
 import { loadCredentials } from './credentials.js';
 
 const Id = Type.String({ pattern: ID_PATTERN });
@@ -110,7 +110,7 @@ export type EdgeConfig = Static<typeof EdgeConfig>;
 export type BusConfig = EdgeConfig['buses'][number];
 export type DeviceConfig = EdgeConfig['devices'][number];
 
-const parser = createParser(EdgeConfig, 'edge config');
+const parser = explainingParser(EdgeConfig, createParser(EdgeConfig, 'edge config'));
 
 /** Environment variables that override the file, for containers and systemd drop-ins. */
 function applyEnv(env: NodeJS.ProcessEnv) {

@@ -1,3 +1,4 @@
+export * from './explain-issues.js';
 export * from './messages/command.js';
 export * from './messages/config.js';
 export * from './messages/config-hash.js';

@@ -33,6 +33,22 @@ describe('edge config', () => {
     );
   });
 
+  it('names an unknown key with the keys allowed there, without the other bus type fields', () => {
+    const bad = good.replace('    port: 502\n', '    port: 502\n    speed: 9600\n');
+    let message = '';
+    try {
+      parseEdgeConfig(bad, 'edge.yaml');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(
+      /edge\.yaml:12: buses\.0\.speed: unknown setting "speed" \(check the spelling; allowed here: id, type, host, port/,
+    );
+    // An RTU bus's fields (path, baudRate) are not asked of a TCP bus, nor are host/port flagged.
+    expect(message).not.toMatch(/baudRate|schema is false|buses\.0\.host|constant/);
+    expect(message.trim().split('\n')).toHaveLength(2); // the heading and the one issue
+  });
+
   it('names a missing field at its parent', () => {
     const bad = good.replace('    pollIntervalMs: 1000\n', '');
     expect(() => parseEdgeConfig(bad, 'edge.yaml')).toThrow(/edge\.yaml:13: devices\.0: .*pollIntervalMs/);

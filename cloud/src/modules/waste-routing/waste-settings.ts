@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import cron from 'node-cron';
-import { type Static, type TSchema, Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import {
   ConfigFileError,
   createParser,
+  explainingParser,
   ID_PATTERN,
-  type Issue,
-  type Parser,
+  type IssueHint,
   parseYamlConfig,
 } from '../../../../protocols/src/index.js';
 import { parseOsrmTable, type RoadMatrix } from './geo.js';
@@ -79,67 +79,14 @@ export const WasteSettings = Type.Object(
 export type WasteSettings = Static<typeof WasteSettings>;
 
 /** How to write a value, for the fields a bare schema message would leave unclear. */
-const HINTS: Array<[RegExp, string]> = [
+const HINTS: IssueHint[] = [
   [/^\/(roundTime|intradayChecks\/\d+)$/, 'local time as "HH:MM" (quoted in YAML), e.g. "09:30"'],
   [/^\/fleet\/vehicleIds\/\d+$/, 'an id of letters, digits, _ . : - (up to 64), e.g. truck-1'],
   [/^\/fleet\/vehicleIds$/, 'a list of distinct truck ids, e.g. [truck-1, truck-2]'],
   [/^\/intradayChecks$/, 'a list of distinct "HH:MM" times, e.g. ["13:00", "16:30"]'],
 ];
 
-/** The schema at a JSON pointer (objects only), to list the settings allowed there. */
-function schemaAt(schema: TSchema, pointer: string): TSchema | undefined {
-  let s: TSchema | undefined = schema;
-  for (const key of pointer.split('/').slice(1)) {
-    const props: Record<string, TSchema> | undefined = (
-      s as { properties?: Record<string, TSchema> } | undefined
-    )?.properties;
-    s = props?.[key];
-  }
-  return s;
-}
-
-/**
- * The schema's checks, with messages that say what to write: an unknown key is named with the keys
- * allowed there, an enum lists its values, a pattern says the format.
- */
-function explainingParser<T>(schema: TSchema, inner: Parser<T>): Parser<T> {
-  const issues = (value: unknown): Issue[] => {
-    const out: Issue[] = [];
-    for (const issue of inner.issues(value)) {
-      if (issue.message === 'must not have additional properties') continue; // named below, per key
-      if (issue.message === 'schema is false') {
-        const parent = issue.path.slice(0, issue.path.lastIndexOf('/'));
-        const key = issue.path.slice(issue.path.lastIndexOf('/') + 1);
-        const allowed = Object.keys(
-          (schemaAt(schema, parent) as { properties?: object } | undefined)?.properties ?? {},
-        );
-        out.push({
-          path: issue.path,
-          message: `unknown setting "${key}" (check the spelling; allowed here: ${allowed.join(', ')})`,
-        });
-        continue;
-      }
-      if (issue.message === 'must be equal to one of the allowed values') {
-        const allowed = (schemaAt(schema, issue.path) as { enum?: unknown[] } | undefined)?.enum ?? [];
-        out.push({ path: issue.path, message: `must be one of ${allowed.join(', ')}` });
-        continue;
-      }
-      const hint = HINTS.find(([re]) => re.test(issue.path))?.[1];
-      out.push(hint ? { path: issue.path, message: `${issue.message}: write ${hint}` } : issue);
-    }
-    return out;
-  };
-  return {
-    check: inner.check,
-    issues,
-    parse(value: unknown): T {
-      if (inner.check(value)) return value;
-      return inner.parse(value);
-    },
-  };
-}
-
-const parser = explainingParser(WasteSettings, createParser(WasteSettings, 'waste settings'));
+const parser = explainingParser(WasteSettings, createParser(WasteSettings, 'waste settings'), HINTS);
 
 /** Parses and validates a settings text (YAML, or JSON which is YAML too). */
 export function parseWasteSettings(text: string, file: string): WasteSettings {
