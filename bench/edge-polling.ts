@@ -10,21 +10,14 @@ import { pino } from 'pino';
 import { PollingSet } from '../edge/src/polling.js';
 import { loadProfiles } from '../protocols/src/index.js';
 import { machine, startChild } from './support/child.js';
-import { METERS_PER_ENDPOINT, meterFleetConfig, profileWindow } from './support/meter-fleet.js';
+import {
+  METERS_PER_ENDPOINT,
+  meterFleetConfig,
+  meterFleetOptions,
+  profileWindow,
+} from './support/meter-fleet.js';
 
-const { values: args } = parseArgs({
-  options: {
-    devices: { type: 'string', default: '1000' },
-    interval: { type: 'string', default: '1000' },
-    seconds: { type: 'string', default: '20' },
-    warmup: { type: 'string', default: '3' },
-    inflight: { type: 'string', default: '64' },
-    /** Poll-time grid, ms (see edge/src/poll-scheduler.ts); default the agent's. */
-    grid: { type: 'string' },
-    'cpu-prof': { type: 'string' },
-    'cpu-prof-interval': { type: 'string', default: '100' },
-  },
-});
+const { values: args } = parseArgs({ options: meterFleetOptions });
 const DEVICES = Number(args.devices);
 const sims = await startChild('bench/support/sims.ts', [
   String(Math.ceil(DEVICES / METERS_PER_ENDPOINT)),

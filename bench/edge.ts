@@ -19,25 +19,18 @@ import { startAgent } from '../edge/src/agent.js';
 import { Outbox } from '../edge/src/outbox.js';
 import { percentile } from '../edge/src/stats.js';
 import { machine, root, startChild } from './support/child.js';
-import { METERS_PER_ENDPOINT, meterFleetConfig, profileWindow } from './support/meter-fleet.js';
+import {
+  METERS_PER_ENDPOINT,
+  meterFleetConfig,
+  meterFleetOptions,
+  profileWindow,
+} from './support/meter-fleet.js';
 
 const { values: args } = parseArgs({
   options: {
-    devices: { type: 'string', default: '1000' },
-    interval: { type: 'string', default: '1000' },
-    seconds: { type: 'string', default: '20' },
-    /** Seconds of polling before the measured window (connections, JIT compilation, SQLite cache). */
-    warmup: { type: 'string', default: '3' },
-    /** Transactions in flight per endpoint (the bus's maxConcurrent; firmware-sim answers pipelined requests in order). */
-    inflight: { type: 'string', default: '64' },
-    /** Poll-time grid, ms (see edge/src/poll-scheduler.ts); default the agent's. */
-    grid: { type: 'string' },
+    ...meterFleetOptions,
     /** How long routine readings wait to be appended (and published) together, ms; default the agent's. */
     linger: { type: 'string' },
-    /** Writes a CPU profile of the measured window only (open it in Chrome DevTools). */
-    'cpu-prof': { type: 'string' },
-    /** Profiler sampling interval, µs (V8's default, 1000, leaves a few hundred samples of an agent this idle). */
-    'cpu-prof-interval': { type: 'string', default: '100' },
   },
 });
 const DEVICES = Number(args.devices);

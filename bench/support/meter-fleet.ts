@@ -6,6 +6,23 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import type { EdgeConfig } from '../../edge/src/config.js';
 
+/** The command-line options both benches take (node:util parseArgs). */
+export const meterFleetOptions = {
+  devices: { type: 'string', default: '1000' },
+  interval: { type: 'string', default: '1000' },
+  seconds: { type: 'string', default: '20' },
+  /** Seconds of polling before the measured window (connections, JIT compilation, SQLite cache). */
+  warmup: { type: 'string', default: '3' },
+  /** Transactions in flight per endpoint (the bus's maxConcurrent; firmware-sim answers pipelined requests in order). */
+  inflight: { type: 'string', default: '64' },
+  /** Poll-time grid, ms (see edge/src/poll-scheduler.ts); default the agent's. */
+  grid: { type: 'string' },
+  /** Writes a CPU profile of the measured window only (open it in Chrome DevTools). */
+  'cpu-prof': { type: 'string' },
+  /** Profiler sampling interval, µs (V8's default, 1000, leaves a few hundred samples of an agent this idle). */
+  'cpu-prof-interval': { type: 'string', default: '100' },
+} as const;
+
 /** Water meters per simulated endpoint (unit ids 1..200 of one Modbus TCP server). */
 export const METERS_PER_ENDPOINT = 200;
 

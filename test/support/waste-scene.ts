@@ -20,6 +20,21 @@ const CENTER = { lat: 31.23, lon: 121.47 };
 export type SceneBin = [string, number, number, number];
 
 /** Hourly fill readings; `hot`: the last one reports a fire (72 °C, fire alarm). */
+/**
+ * At the 09:30 round: three due bins (~78 %, mandatory, ~186 L each: one 1000 L trip with ~440 L
+ * of room), three warm ones (~37 %, ~76 % by tomorrow's round: not due, under the 50 % optional
+ * level) that top a trip up, and a cold one (~8 %, under the 15 % keep level).
+ */
+export const DUE_WARM_COLD: readonly SceneBin[] = [
+  ['due-1', 5, 0, 0],
+  ['due-2', 5, 120, 0],
+  ['due-3', 5, 240, 0],
+  ['warm-1', 2.4, 0, 90],
+  ['warm-2', 2.4, 120, 90],
+  ['warm-3', 2.4, 240, 90],
+  ['cold-1', 0.5, 360, 90],
+];
+
 export function fillHistory(device: string, perHour: number, hot = false): StoredReading[] {
   const out: StoredReading[] = [];
   let fill = 0;

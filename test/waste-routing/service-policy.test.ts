@@ -7,29 +7,24 @@ import { DEFAULT_WASTE_CONFIG } from '../../cloud/src/modules/waste-routing/wast
 import type { RoundView } from '../../cloud/src/modules/waste-routing/waste-routing.model.js';
 import { WasteRoutingService } from '../../cloud/src/modules/waste-routing/waste-routing.service.js';
 import type { Harness } from '../cloud/relational/harness.js';
-import { BIN_LITRES, type SceneBin, startWasteScene, type WasteScene } from '../support/waste-scene.js';
+import {
+  BIN_LITRES,
+  DUE_WARM_COLD,
+  type SceneBin,
+  startWasteScene,
+  type WasteScene,
+} from '../support/waste-scene.js';
 
 const TRUCK_LITRES = 1000;
 /** What a plan may fill of it: planLoadPct (90 %) of the payload, as eval:waste plans. */
 const PLANNED_LITRES = (DEFAULT_WASTE_CONFIG.fleet.planLoadPct / 100) * TRUCK_LITRES;
 
-/**
- * Bins: [name, % per hour between 06:00 and 22:00, east metres, north metres]. Emptied daily at
- * 10:00 so far. At the 09:30 round: due ~78 % (mandatory, 3 x ~186 L: one 1000 L trip with ~440 L
- * of room); warm ~37 % (~76 % by tomorrow's round: not due, under the 50 % optional level); mild
- * ~25 % (~50 % tomorrow); cold ~8 % (under the 15 % keep level).
- */
+/** The shared due/warm/cold bins, and mild ones: ~25 % at the round, ~50 % by tomorrow's. */
 const BINS: SceneBin[] = [
-  ['due-1', 5, 0, 0],
-  ['due-2', 5, 120, 0],
-  ['due-3', 5, 240, 0],
-  ['warm-1', 2.4, 0, 90],
-  ['warm-2', 2.4, 120, 90],
-  ['warm-3', 2.4, 240, 90],
+  ...DUE_WARM_COLD,
   ['mild-1', 1.6, 0, 180],
   ['mild-2', 1.6, 120, 180],
   ['mild-3', 1.6, 240, 180],
-  ['cold-1', 0.5, 360, 90],
 ];
 
 describe('waste routing service: selection policy (SQLite stores, manual clock)', () => {

@@ -9,21 +9,9 @@ import {
   parseWasteSettings,
 } from '../../cloud/src/modules/waste-routing/waste-settings.js';
 import type { Harness } from '../cloud/relational/harness.js';
-import { BIN_LITRES, type SceneBin, startWasteScene, type WasteScene } from '../support/waste-scene.js';
+import { BIN_LITRES, DUE_WARM_COLD, startWasteScene, type WasteScene } from '../support/waste-scene.js';
 
-/**
- * As service-policy.test.ts: at the 09:30 round three due bins (~78 %, ~186 L each, ~560 L in all),
- * three warm ones (~37 %, ~89 L) that top a trip up, and cold ones.
- */
-const BINS: SceneBin[] = [
-  ['due-1', 5, 0, 0],
-  ['due-2', 5, 120, 0],
-  ['due-3', 5, 240, 0],
-  ['warm-1', 2.4, 0, 90],
-  ['warm-2', 2.4, 120, 90],
-  ['warm-3', 2.4, 240, 90],
-  ['cold-1', 0.5, 360, 90],
-];
+const BINS = DUE_WARM_COLD;
 
 /** A deployment's settings file: its own trucks, payload, plan load, depot and dump. */
 const settingsFile = (planLoadPct: number) => `
