@@ -28,6 +28,41 @@ function branch(s: SchemaNode, value: unknown): SchemaNode | undefined {
   ) as SchemaNode | undefined;
 }
 
+const typeConst = (b: TSchema) =>
+  ((b as SchemaNode).properties?.type as { const?: unknown } | undefined)?.const;
+
+/**
+ * On the way to `pointer`, the first union all of whose branches have a `type` constant and whose
+ * value's `type` is none of them: its pointer and the types allowed. Every issue under it is noise
+ * of branches the value was never meant to be.
+ */
+function unmatchedUnion(
+  schema: TSchema,
+  pointer: string,
+  root: unknown,
+): { at: string; types: unknown[] } | undefined {
+  let s: SchemaNode | undefined = schema as SchemaNode;
+  let v = root;
+  let at = '';
+  for (const key of ['', ...pointer.split('/').slice(1)]) {
+    if (key !== '') {
+      v = (v as Record<string, unknown> | null)?.[key];
+      at += `/${key}`;
+      s = (s?.properties?.[key] ?? (s?.items && /^\d+$/.test(key) ? s.items : undefined)) as
+        | SchemaNode
+        | undefined;
+    }
+    if (!s) return undefined;
+    if (s.anyOf) {
+      const types = s.anyOf.map(typeConst);
+      if (types.some((t) => t === undefined)) return undefined;
+      if (!types.includes((v as { type?: unknown } | null)?.type)) return { at, types };
+      s = branch(s, v);
+    }
+  }
+  return undefined;
+}
+
 function valueAt(root: unknown, pointer: string): unknown {
   let v = root;
   for (const key of pointer.split('/').slice(1)) v = (v as Record<string, unknown> | null)?.[key];
@@ -61,6 +96,11 @@ export function explainIssues(
     seen.add(k);
   };
   for (const issue of raw) {
+    const stray = unmatchedUnion(schema, issue.path, value);
+    if (stray) {
+      push({ path: `${stray.at}/type`, message: `must be one of ${stray.types.join(', ')}` });
+      continue;
+    }
     if (issue.message === 'must not have additional properties') continue; // named below, per key
     const cut = issue.path.lastIndexOf('/');
     if (issue.message === 'schema is false') {

@@ -49,6 +49,17 @@ describe('edge config', () => {
     expect(message.trim().split('\n')).toHaveLength(2); // the heading and the one issue
   });
 
+  it('an unknown bus type is named with the types there are, and nothing else about that bus', () => {
+    let message = '';
+    try {
+      parseEdgeConfig(good.replace('type: tcp', 'type: udp'), 'edge.yaml');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/edge\.yaml:9: buses\.0\.type: must be one of tcp, rtu/);
+    expect(message.trim().split('\n')).toHaveLength(2);
+  });
+
   it('names a missing field at its parent', () => {
     const bad = good.replace('    pollIntervalMs: 1000\n', '');
     expect(() => parseEdgeConfig(bad, 'edge.yaml')).toThrow(/edge\.yaml:13: devices\.0: .*pollIntervalMs/);
