@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { createParser } from '../../protocols/src/index.js';
+import { createParser, explainingParser } from '../../protocols/src/index.js';
 import { DEFAULT_TIMEZONE, isIanaTimeZone } from './jobs/timezone.js';
 import type { RoadMatrix } from './modules/waste-routing/geo.js';
 import { WASTE_POLICIES } from './modules/waste-routing/round-stops.js';
@@ -60,7 +60,7 @@ export const CloudConfig = Type.Object({
   ),
   waste: Type.Object({
     /** Selection policy of waste pickup rounds (waste-routing/round-stops.ts): WASTE_POLICY, else the file's. */
-    policy: Type.Union(WASTE_POLICIES.map((p) => Type.Literal(p))),
+    policy: Type.Enum([...WASTE_POLICIES]),
     /** WASTE_CONFIG: the waste settings file (waste-routing/waste-settings.ts), read at start. */
     file: Type.Optional(Type.String({ minLength: 1 })),
     /** The file's settings (empty without one), merged over the defaults by the server. */
@@ -84,7 +84,7 @@ export const CloudConfig = Type.Object({
 });
 export type CloudConfig = Static<typeof CloudConfig>;
 
-const parser = createParser(CloudConfig, 'cloud configuration');
+const parser = explainingParser(CloudConfig, createParser(CloudConfig, 'cloud configuration'));
 
 /** Env variable behind each config path, so errors name what the operator must change. */
 const ENV_NAMES: Record<string, string> = {
@@ -179,13 +179,7 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env): CloudConf
         }
       : undefined,
   };
-  // A union of literals reports one "must be equal to constant" per member: say what it may be.
-  const issues = parser.issues(raw).filter((i) => i.path !== '/waste/policy');
-  if (!(WASTE_POLICIES as readonly string[]).includes(raw.waste.policy))
-    issues.push({
-      path: '/waste/policy',
-      message: `must be one of ${WASTE_POLICIES.join(', ')} (got '${raw.waste.policy}')`,
-    });
+  const issues = parser.issues(raw);
   if (Array.isArray(waste)) for (const message of waste) issues.push({ path: '/waste/file', message });
   if (!issues.some((i) => i.path === '/timezone') && !isIanaTimeZone(raw.timezone))
     issues.push({ path: '/timezone', message: 'must be an IANA time zone such as Asia/Shanghai or UTC' });

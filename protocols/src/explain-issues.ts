@@ -129,7 +129,10 @@ export function explainIssues(
     )
       continue;
     if (issue.message === 'must be equal to one of the allowed values' && at?.enum) {
-      push({ path: issue.path, message: `must be one of ${at.enum.join(', ')}` });
+      push({
+        path: issue.path,
+        message: `must be one of ${at.enum.join(', ')} (got '${String(valueAt(value, issue.path))}')`,
+      });
       continue;
     }
     const hint = hints.find(([re]) => re.test(issue.path))?.[1];
