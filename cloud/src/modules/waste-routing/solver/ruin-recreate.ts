@@ -32,13 +32,6 @@ export interface RuinParams {
    * not better on X (seed 1, first 16 instances: 0.32% vs 0.21% mean gap; one seed only).
    */
   insertNeighbors: number;
-  /**
-   * Probability that a ruin first removes a whole route (the lighter of two random non-empty
-   * routes), then strings from the routes nearest to it as usual: a way out of a basin with one
-   * route too many, where recreate must spread a route's customers over the neighbours' slack.
-   * Only while the solution uses more routes than the capacity bound ceil(total demand / capacity).
-   */
-  routeRemoval: number;
 }
 
 export const DEFAULT_RUIN: RuinParams = {
@@ -48,7 +41,6 @@ export const DEFAULT_RUIN: RuinParams = {
   splitDepth: 0.01,
   blinkRate: 0.01,
   insertNeighbors: 0,
-  routeRemoval: 0,
 };
 
 /** Scratch buffers reused across iterations to avoid allocation in the hot loop. */
@@ -69,8 +61,6 @@ export class RuinRecreate {
    * a new route only when that is cheaper. Off: such positions are skipped (hard constraints).
    */
   softCapacity = false;
-  /** Whole-route removal only while more routes than this are in use (the capacity bound). */
-  minRoutes = 1;
   /** Transposed matrix: row c holds d(j -> c), so both insertion terms read rows of c (cache). */
   private distT: Float64Array | undefined;
 
@@ -105,24 +95,7 @@ export class RuinRecreate {
     const lsMax = Math.min(P.maxString, avgCard);
     const ksMax = (4 * P.avgRemoved) / (1 + lsMax) - 1;
     const ks = Math.floor(rng.next() * ksMax) + 1;
-    let seed = 1 + rng.int(n);
-    if (P.routeRemoval > 0 && nonEmpty > this.minRoutes && rng.next() < P.routeRemoval) {
-      // Whole-route removal: the lighter of two random non-empty routes.
-      const pick = (): number => {
-        let k = rng.int(nonEmpty);
-        for (let r = 0; r < s.nRoutes; r++) if (s.len[r]! > 0 && k-- === 0) return r;
-        return 0;
-      };
-      const a = pick();
-      const b = pick();
-      const r = s.load[b]! < s.load[a]! ? b : a;
-      this.routeMark[r] = stamp;
-      this.touched[this.nTouched++] = r;
-      const arr = s.routes[r]!;
-      const L = s.len[r]!;
-      seed = arr[rng.int(L)]!;
-      for (let j = 0; j < L; j++) this.take(arr[j]!, stamp);
-    }
+    const seed = 1 + rng.int(n);
     const w = this.nb.width;
     const adj = this.nb.adj;
     for (let i = -1; i < w && this.nTouched < ks; i++) {

@@ -220,7 +220,6 @@ function anneal(
   let totalDemand = 0;
   for (let i = 1; i <= n; i++) totalDemand += inst.demand[i]!;
   const minRoutes = Math.max(1, Math.ceil(totalDemand / inst.capacity - 1e-9));
-  rr.minRoutes = fixed ? n : minRoutes; // whole-route removal: unlimited fleet only
   const soft =
     fixed ||
     (P.softCapacity === 'auto' ? !inst.skip && n / minRoutes >= P.softMinRouteLength : P.softCapacity);
