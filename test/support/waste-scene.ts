@@ -3,8 +3,12 @@
  * days of hourly fill readings (filling 06:00-22:00, emptied at 10:00 by the old fixed round), on
  * SQLite stores and a manual clock set to the morning planning run.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
 import { offsetByMetres } from '../../cloud/src/modules/waste-routing/geo.js';
+import { InMemoryUrgentBinAlerts } from '../../cloud/src/modules/waste-routing/urgent-alerts.js';
+import type { WasteRoutingConfig } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
+import { WasteRoutingService } from '../../cloud/src/modules/waste-routing/waste-routing.service.js';
 import type { StoredReading } from '../../cloud/src/ports/timeseries-store.js';
 import { type Harness, sqliteBackend, startHarness } from '../cloud/relational/harness.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -67,6 +71,8 @@ export interface WasteScene {
   ts: SqliteTimeseriesStore;
   /** Registry bin id -> the scene's bin name. */
   name: Map<string, string>;
+  /** A waste service on the scene's stores and clock, with urgent alerts kept in memory. */
+  service(config: WasteRoutingConfig): WasteRoutingService;
   close(): Promise<void>;
 }
 
@@ -93,11 +99,28 @@ export async function startWasteScene(tag: string, bins: readonly SceneBin[]): P
     h,
     ts,
     name,
+    service: (config) =>
+      new WasteRoutingService(h.store, ts, h.module.registry, new InMemoryUrgentBinAlerts(), h.clock, config),
     close: async () => {
       await h.close();
       await ts.close();
       await backend.stop();
       dir.remove();
     },
+  };
+}
+
+/** The scene for the tests of the describe block it is called in; read it with the returned function. */
+export function useWasteScene(tag: string, bins: readonly SceneBin[]): () => WasteScene {
+  let scene: WasteScene | undefined;
+  beforeAll(async () => {
+    scene = await startWasteScene(tag, bins);
+  });
+  afterAll(async () => {
+    await scene?.close();
+  });
+  return () => {
+    if (!scene) throw new Error('the waste scene has not started');
+    return scene;
   };
 }

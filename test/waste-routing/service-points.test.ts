@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
+import { describe, expect, it } from 'vitest';
 import { offsetByMetres } from '../../cloud/src/modules/waste-routing/geo.js';
 import { collectionPoints } from '../../cloud/src/modules/waste-routing/round-stops.js';
-import { InMemoryUrgentBinAlerts } from '../../cloud/src/modules/waste-routing/urgent-alerts.js';
 import { DEFAULT_WASTE_CONFIG } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
 import type { RoundView } from '../../cloud/src/modules/waste-routing/waste-routing.model.js';
-import { WasteRoutingService } from '../../cloud/src/modules/waste-routing/waste-routing.service.js';
-import type { Harness } from '../cloud/relational/harness.js';
-import { type SceneBin, startWasteScene, type WasteScene } from '../support/waste-scene.js';
+import { type SceneBin, useWasteScene } from '../support/waste-scene.js';
 
 /**
  * [name, % per hour, east m, north m]. At the 09:30 round: due ~78 % (mandatory); mate-1 ~25 % (under
@@ -55,13 +51,10 @@ describe('collection points from where the bins stand', () => {
 });
 
 describe('waste routing service: collection points (SQLite stores, manual clock)', () => {
-  let scene: WasteScene;
-  let h: Harness;
-  let ts: SqliteTimeseriesStore;
-  let name: Map<string, string>;
+  const scene = useWasteScene('waste-points', BINS);
 
   const service = (pointRadiusM: number) =>
-    new WasteRoutingService(h.store, ts, h.module.registry, new InMemoryUrgentBinAlerts(), h.clock, {
+    scene().service({
       ...DEFAULT_WASTE_CONFIG,
       policy: 'prize',
       pointRadiusM,
@@ -71,16 +64,10 @@ describe('waste routing service: collection points (SQLite stores, manual clock)
       maxIterations: 20_000,
     });
 
-  beforeAll(async () => {
-    scene = await startWasteScene('waste-points', BINS);
-    ({ h, ts, name } = scene);
-  });
-  afterAll(async () => {
-    await scene?.close();
-  });
-
   const visited = (r: RoundView) =>
-    r.trucks.flatMap((t) => t.stops.filter((s) => s.kind === 'bin').map((s) => name.get(s.binId!)!)).sort();
+    r.trucks
+      .flatMap((t) => t.stops.filter((s) => s.kind === 'bin').map((s) => scene().name.get(s.binId!)!))
+      .sort();
 
   it('a due bin brings the bin standing with it along, at no km; a bin elsewhere stays', async () => {
     expect(DEFAULT_WASTE_CONFIG.pointRadiusM).toBe(10);
@@ -92,8 +79,8 @@ describe('waste routing service: collection points (SQLite stores, manual clock)
     // Emptied in the same stop: the 4 m between the two containers (x 1.3 road detour, there and
     // on), not a detour.
     expect(Math.abs(points.distanceM - alone.distanceM)).toBeLessThan(15);
-    const truck = points.trucks.find((t) => t.stops.some((s) => name.get(s.binId!) === 'mate-1'))!;
-    const seq = truck.stops.filter((s) => s.kind === 'bin').map((s) => name.get(s.binId!));
+    const truck = points.trucks.find((t) => t.stops.some((s) => scene().name.get(s.binId!) === 'mate-1'))!;
+    const seq = truck.stops.filter((s) => s.kind === 'bin').map((s) => scene().name.get(s.binId!));
     expect(Math.abs(seq.indexOf('mate-1') - seq.indexOf('due-1'))).toBe(1);
   });
 });

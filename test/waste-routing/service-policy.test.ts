@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
+import { describe, expect, it } from 'vitest';
 import { haversineM } from '../../cloud/src/modules/waste-routing/geo.js';
 import type { WastePolicy } from '../../cloud/src/modules/waste-routing/round-stops.js';
-import { InMemoryUrgentBinAlerts } from '../../cloud/src/modules/waste-routing/urgent-alerts.js';
 import { DEFAULT_WASTE_CONFIG } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
 import type { RoundView } from '../../cloud/src/modules/waste-routing/waste-routing.model.js';
-import { WasteRoutingService } from '../../cloud/src/modules/waste-routing/waste-routing.service.js';
-import type { Harness } from '../cloud/relational/harness.js';
-import {
-  BIN_LITRES,
-  DUE_WARM_COLD,
-  type SceneBin,
-  startWasteScene,
-  type WasteScene,
-} from '../support/waste-scene.js';
+import { BIN_LITRES, DUE_WARM_COLD, type SceneBin, useWasteScene } from '../support/waste-scene.js';
 
 const TRUCK_LITRES = 1000;
 /** What a plan may fill of it: planLoadPct (90 %) of the payload, as eval:waste plans. */
@@ -28,13 +18,10 @@ const BINS: SceneBin[] = [
 ];
 
 describe('waste routing service: selection policy (SQLite stores, manual clock)', () => {
-  let scene: WasteScene;
-  let h: Harness;
-  let ts: SqliteTimeseriesStore;
-  let name: Map<string, string>;
+  const scene = useWasteScene('waste-policy', BINS);
 
   const service = (policy: WastePolicy) =>
-    new WasteRoutingService(h.store, ts, h.module.registry, new InMemoryUrgentBinAlerts(), h.clock, {
+    scene().service({
       ...DEFAULT_WASTE_CONFIG,
       policy,
       depot: { lat: 31.23, lon: 121.465 },
@@ -44,16 +31,8 @@ describe('waste routing service: selection policy (SQLite stores, manual clock)'
       maxIterations: 20_000,
     });
 
-  beforeAll(async () => {
-    scene = await startWasteScene('waste-policy', BINS);
-    ({ h, ts, name } = scene);
-  });
-  afterAll(async () => {
-    await scene?.close();
-  });
-
   const binStops = (r: RoundView) => r.trucks.flatMap((t) => t.stops).filter((s) => s.kind === 'bin');
-  const visited = (r: RoundView) => binStops(r).map((s) => name.get(s.binId!)!);
+  const visited = (r: RoundView) => binStops(r).map((s) => scene().name.get(s.binId!)!);
   const trips = (r: RoundView) => r.trucks.flatMap((t) => t.stops).filter((s) => s.kind === 'dump').length;
   /** Litres collected, from the forecast level of each stop at its arrival. */
   const litres = (r: RoundView) =>
@@ -91,7 +70,7 @@ describe('waste routing service: selection policy (SQLite stores, manual clock)'
     const before = await trips.round();
     const truck = before.trucks.find((t) => t.stops.some((s) => s.kind === 'bin'))!;
     const done = truck.stops.filter((s) => s.kind === 'bin').slice(0, 3);
-    h.clock.t = before.pickupAt + 20 * 60_000; // 09:50: three bins emptied, found as forecast
+    scene().h.clock.t = before.pickupAt + 20 * 60_000; // 09:50: three bins emptied, found as forecast
     for (const s of done) await trips.markDone(s.id, s.forecastPct!, 'crew-1');
     const onboard = done.reduce((sum, s) => sum + (s.forecastPct! / 100) * BIN_LITRES, 0);
 
@@ -108,8 +87,10 @@ describe('waste routing service: selection policy (SQLite stores, manual clock)'
     );
     expect(rest.length).toBeGreaterThan(0);
     expect(rest.every((s) => s.kind === 'bin')).toBe(true);
-    const due = ['due-1', 'due-2', 'due-3'].filter((d) => !done.some((s) => name.get(s.binId!) === d));
-    expect(rest.map((s) => name.get(s.binId!))).toEqual(expect.arrayContaining(due));
+    const due = ['due-1', 'due-2', 'due-3'].filter(
+      (d) => !done.some((s) => scene().name.get(s.binId!) === d),
+    );
+    expect(rest.map((s) => scene().name.get(s.binId!))).toEqual(expect.arrayContaining(due));
     const restLitres = rest.reduce((sum, s) => sum + ((s.forecastPct ?? 0) / 100) * BIN_LITRES, 0);
     expect(onboard + restLitres).toBeLessThanOrEqual(PLANNED_LITRES);
     expect(onboard + restLitres).toBeGreaterThan(0.8 * PLANNED_LITRES);
@@ -121,6 +102,6 @@ describe('waste routing service: selection policy (SQLite stores, manual clock)'
         haversineM({ lat: last.lat!, lon: last.lon! }, { lat: rest[0]!.lat!, lon: rest[0]!.lon! })) /
         (cfg.speedKmh / 3.6)) *
       1000;
-    expect(rest[0]!.expectedAt - h.clock.now()).toBeCloseTo(legMs, -1);
+    expect(rest[0]!.expectedAt - scene().h.clock.now()).toBeCloseTo(legMs, -1);
   });
 });

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
-import { InMemoryUrgentBinAlerts } from '../../cloud/src/modules/waste-routing/urgent-alerts.js';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_WASTE_CONFIG } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
 import type { RoundView } from '../../cloud/src/modules/waste-routing/waste-routing.model.js';
-import { WasteRoutingService } from '../../cloud/src/modules/waste-routing/waste-routing.service.js';
 import {
   applyWasteSettings,
   parseWasteSettings,
 } from '../../cloud/src/modules/waste-routing/waste-settings.js';
-import type { Harness } from '../cloud/relational/harness.js';
-import { BIN_LITRES, DUE_WARM_COLD, startWasteScene, type WasteScene } from '../support/waste-scene.js';
+import { BIN_LITRES, DUE_WARM_COLD, useWasteScene } from '../support/waste-scene.js';
 
 const BINS = DUE_WARM_COLD;
 
@@ -26,31 +22,15 @@ timeLimitMs: 30000
 `;
 
 describe('waste routing service on a settings file (SQLite stores, manual clock)', () => {
-  let scene: WasteScene;
-  let h: Harness;
-  let ts: SqliteTimeseriesStore;
-  let name: Map<string, string>;
+  const scene = useWasteScene('waste-settings-svc', BINS);
 
   const service = (text: string) =>
-    new WasteRoutingService(
-      h.store,
-      ts,
-      h.module.registry,
-      new InMemoryUrgentBinAlerts(),
-      h.clock,
+    scene().service(
       applyWasteSettings(DEFAULT_WASTE_CONFIG, { settings: parseWasteSettings(text, 'waste.yaml') }),
     );
 
-  beforeAll(async () => {
-    scene = await startWasteScene('waste-settings-svc', BINS);
-    ({ h, ts, name } = scene);
-  });
-  afterAll(async () => {
-    await scene?.close();
-  });
-
   const visited = (r: RoundView) =>
-    r.trucks.flatMap((t) => t.stops.filter((s) => s.kind === 'bin').map((s) => name.get(s.binId!)!));
+    r.trucks.flatMap((t) => t.stops.filter((s) => s.kind === 'bin').map((s) => scene().name.get(s.binId!)!));
   /** Litres of each trip (bins between unloadings), from the forecast level at arrival. */
   const tripLitres = (r: RoundView) =>
     r.trucks.flatMap((t) => {
