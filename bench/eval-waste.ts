@@ -23,6 +23,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { learnFillModel, riseErrorQuantile } from '../cloud/src/modules/waste-routing/forecast.js';
+import { offsetByMetres } from '../cloud/src/modules/waste-routing/geo.js';
 import { checkPlan } from '../cloud/src/modules/waste-routing/plan-check.js';
 import {
   type FleetConfig,
@@ -33,13 +34,7 @@ import {
 import { roundStops, type WastePolicy } from '../cloud/src/modules/waste-routing/round-stops.js';
 import { intradayCheck } from '../cloud/src/modules/waste-routing/selection.js';
 import { WASTE } from '../firmware-sim/src/model/statistics.js';
-import {
-  type CommunityGeo,
-  makeBins,
-  makeCommunity,
-  offset,
-  type SimBin,
-} from './support/waste-community.js';
+import { type CommunityGeo, makeBins, makeCommunity, type SimBin } from './support/waste-community.js';
 import { type ExecuteOptions, executeRoute } from './support/waste-execute.js';
 
 const HOUR = 3_600_000;
@@ -119,8 +114,16 @@ const CHECK_MIN = minutesOf(args.checks);
 const center = { lat: 31.2304, lon: 121.4737 };
 const geo: CommunityGeo =
   HOUSEHOLDS > 0
-    ? { center, depot: offset(center, 550, -240), dump: offset(center, 800 * DUMP_KM, 600 * DUMP_KM) }
-    : { center, depot: offset(center, 350, -150), dump: offset(center, 800 * DUMP_KM, 600 * DUMP_KM) };
+    ? {
+        center,
+        depot: offsetByMetres(center, 550, -240),
+        dump: offsetByMetres(center, 800 * DUMP_KM, 600 * DUMP_KM),
+      }
+    : {
+        center,
+        depot: offsetByMetres(center, 350, -150),
+        dump: offsetByMetres(center, 800 * DUMP_KM, 600 * DUMP_KM),
+      };
 const COMMUNITY_SIDE_M = 1000;
 const PAYLOAD_KG = 2000;
 const fleet: FleetConfig = {

@@ -70,9 +70,6 @@ export interface CommunityGeo {
   dump: GeoPoint;
 }
 
-/** Offsets a point by metres east and north. */
-export const offset = offsetByMetres;
-
 /**
  * `count` bins scattered over a `widthM` x `heightM` compound (seeded), each with its own
  * BinModel (no own collection round: only the trucks empty them) and its own ManualClock.
@@ -89,7 +86,7 @@ export function makeBins(
   const rng = new Rng(hashSeed(seed, 'bin-positions'));
   return Array.from({ length: count }, (_, i) => {
     const id = `bin-${String(i + 1).padStart(2, '0')}`;
-    const at = offset(
+    const at = offsetByMetres(
       geo.center,
       rng.uniform(-widthM / 2, widthM / 2),
       rng.uniform(-heightM / 2, heightM / 2),
@@ -144,7 +141,13 @@ export function makeCommunity(
   const compounds = sizes.map((n, i) => {
     const cx = -sideM / 2 + cellW * ((i % cols) + 0.5);
     const cy = -sideM / 2 + cellH * (Math.floor(i / cols) + 0.5);
-    return { id: `c${i + 1}`, households: n, center: offset(geo.center, cx, cy), cw: cellW, ch: cellH };
+    return {
+      id: `c${i + 1}`,
+      households: n,
+      center: offsetByMetres(geo.center, cx, cy),
+      cw: cellW,
+      ch: cellH,
+    };
   });
   const points: CommunityLayout['points'] = [];
   const bins: SimBin[] = [];
@@ -165,7 +168,7 @@ export function makeCommunity(
   };
   // Points stand inside the compound's built part (70 % of its cell a side).
   const inside = (c: (typeof compounds)[number]) =>
-    offset(c.center, rng.uniform(-0.35, 0.35) * c.cw, rng.uniform(-0.35, 0.35) * c.ch);
+    offsetByMetres(c.center, rng.uniform(-0.35, 0.35) * c.cw, rng.uniform(-0.35, 0.35) * c.ch);
   for (const c of compounds) {
     const k = Math.max(1, Math.round(c.households / 275));
     for (let j = 0; j < k; j++) {
@@ -178,7 +181,11 @@ export function makeCommunity(
     }
     addPoint(`${c.id}e`, { site: 'entrance' }, inside(c));
   }
-  addPoint('market', { site: 'market' }, offset(geo.center, rng.uniform(-100, 100), rng.uniform(-100, 100)));
+  addPoint(
+    'market',
+    { site: 'market' },
+    offsetByMetres(geo.center, rng.uniform(-100, 100), rng.uniform(-100, 100)),
+  );
   return {
     households,
     compounds: compounds.map(({ id, households: h, center }) => ({ id, households: h, center })),
