@@ -41,21 +41,11 @@ export interface DeviceCounters {
   lateness: number[];
 }
 
-/** Decodes a block's answer: its data bytes at bytes[off..] (words big-endian, bits packed). */
-function decodeBlock(
-  block: ReadBlock,
-  bytes: Uint8Array,
-  off: number,
-  values: Record<string, FieldValue>,
-): void {
-  block.decodeInto(bytes, off, values);
-}
-
 /** A block's words (or bits as 0/1) as read through bus.read(), decoded into `values`. */
 function decodeValues(block: ReadBlock, words: readonly number[], values: Record<string, FieldValue>): void {
   if (words.length < block.count)
     throw new DecodeError(`short response: ${words.length} of ${block.count} words`);
-  decodeBlock(block, valuesToBytes(block.area, words), 0, values);
+  block.decodeInto(valuesToBytes(block.area, words), 0, values);
 }
 
 /**
@@ -249,7 +239,7 @@ export class DevicePoller {
     if (id !== this.attemptId || this.left === 0) return; // an abandoned attempt, or one already failed
     try {
       if (err) throw err;
-      decodeBlock(this.blocks[i]!, bytes, off, this.values);
+      this.blocks[i]!.decodeInto(bytes, off, this.values);
     } catch (e) {
       this.left = 0;
       this.attemptFailed(e);
