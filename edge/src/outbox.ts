@@ -221,11 +221,19 @@ export class Outbox {
     const first = this.seq + 1;
     const n = readings.length;
     const jsons = new Array<string>(n);
+    // Where each reading's text starts in the body: after '[' and the earlier readings and commas.
+    const starts = new Uint32Array(n + 1);
+    let at = 1;
     for (let i = 0; i < n; i++) {
       const r = readings[i]!;
-      jsons[i] = readingJson(first + i, r.device, r.ts, r.quality, JSON.stringify(r.values));
+      const json = readingJson(first + i, r.device, r.ts, r.quality, JSON.stringify(r.values));
+      jsons[i] = json;
+      starts[i] = at;
+      at += json.length + 1;
     }
-    this.appendTx(first, readings, `[${jsons.join(',')}]`, counters);
+    starts[n] = at; // the body's length: reading n-1 ends at the closing bracket
+    const body = `[${jsons.join(',')}]`;
+    this.appendTx(first, readings, body, counters);
     this.seq += n;
     if (counters.length > 0) {
       if (this.logRows + 1 >= COUNTER_FOLD_EVERY) {
@@ -238,12 +246,10 @@ export class Outbox {
     }
     const seqs = new Array<number>(n);
     for (let i = 0; i < n; i++) {
-      const r = readings[i]!;
-      const seq = first + i;
-      seqs[i] = seq;
-      if (r.priority === PRIORITY_EVENT) this.lastEventSeq = seq;
-      this.recent.add({ seq, device: r.device, ts: r.ts, quality: r.quality, values: r.values }, jsons[i]!);
+      seqs[i] = first + i;
+      if (readings[i]!.priority === PRIORITY_EVENT) this.lastEventSeq = first + i;
     }
+    this.recent.addChunk(first, body, starts);
     this.cachedDepth += n;
     this.commits++;
     this.trackRate(n, now);

@@ -24,52 +24,73 @@ export function readingJson(
   return `{"seq":${seq},"device":${JSON.stringify(device)},"ts":${JSON.stringify(ts)},"quality":${QUALITY_JSON[quality] ?? JSON.stringify(quality)},"values":${valuesJson}}`;
 }
 
+/** One append as stored in the outbox: its body text and where each reading sits in it. */
+interface HeldChunk {
+  /** Sequence number of its first reading. */
+  first: number;
+  /** The chunk's JSON array text, '[r0,r1,...]', exactly as written to SQLite. */
+  body: string;
+  /** starts[i]: where reading i's text begins in body; starts[n] = body.length (reading i ends at starts[i + 1] - 1). */
+  starts: Uint32Array;
+  /** 1 while reading i is held (not yet acknowledged). */
+  held: Uint8Array;
+  heldCount: number;
+  /** No reading before this index is held (where the scan for the lowest held one resumes). */
+  cursor: number;
+}
+
 /**
  * The newest readings appended to the outbox, in memory, by sequence number. The live lane of the
  * publisher reads what was appended a moment ago; serving it from here instead of reading SQLite
  * back (and parsing JSON again) is most of what a reading costs otherwise. It covers a contiguous
  * run of sequence numbers [first, last]; anything older is read from SQLite.
+ *
+ * It keeps each append's body text (one string) with the readings' offsets in it, not an object
+ * and a string per reading: readings stay here a second or two (linger, publish, ack), long enough
+ * for the young-generation GC to copy and promote them, so per-reading objects here made most of
+ * the agent's garbage-collection work. A telemetry batch is slices of those bodies.
  */
 export class RecentReadings {
-  private rows: Array<Reading | undefined> = [];
-  /** Each row as it goes out in a telemetry batch (readingJson), built once when it was stored. */
-  private jsons: Array<string | undefined> = [];
-  /** Sequence number of rows[0]. */
-  private base: number;
-  private head = 0;
+  private chunks: HeldChunk[] = [];
+  /** The lowest sequence number held, or `next` when none is. */
+  private lowest: number;
+  /** The sequence number the next append must start with to extend the window. */
+  private next: number;
 
   constructor(
     nextSeq: number,
     private readonly capacity = 20_000,
   ) {
-    this.base = nextSeq;
+    this.lowest = nextSeq;
+    this.next = nextSeq;
   }
 
   /** Lowest sequence number this window can answer for; a peek from below it needs SQLite. */
   get first(): number {
-    return this.base + this.head;
+    return this.lowest;
   }
 
-  add(reading: Reading, json: string): void {
-    if (reading.seq !== this.base + this.rows.length) this.reset(reading.seq); // not contiguous: start over
-    this.rows.push(reading);
-    this.jsons.push(json);
-    if (this.rows.length - this.head > this.capacity) {
-      this.rows[this.head] = undefined;
-      this.jsons[this.head++] = undefined;
-      this.skipGaps();
-    }
-    this.compact();
+  /**
+   * Holds one append: readings first.. in `body` (a JSON array), reading i at starts[i] up to
+   * starts[i + 1] - 1 (the comma or the closing bracket). Whole appends leave when over capacity.
+   */
+  addChunk(first: number, body: string, starts: Uint32Array): void {
+    if (first !== this.next) this.reset(first); // not contiguous: start over
+    const n = starts.length - 1;
+    if (n <= 0) return;
+    this.chunks.push({ first, body, starts, held: new Uint8Array(n).fill(1), heldCount: n, cursor: 0 });
+    this.next = first + n;
+    while (this.chunks.length > 1 && this.next - this.chunks[0]!.first > this.capacity) this.chunks.shift();
+    this.skipGaps();
   }
 
   /** Rows with afterSeq < seq <= upToSeq still held, oldest first (call only when afterSeq + 1 >= first). */
   peek(afterSeq: number, limit: number, upToSeq: number): Reading[] {
     const out: Reading[] = [];
-    const end = Math.min(this.rows.length, upToSeq - this.base + 1);
-    for (let i = Math.max(this.head, afterSeq + 1 - this.base); i < end && out.length < limit; i++) {
-      const r = this.rows[i];
-      if (r) out.push(r);
-    }
+    this.scan(afterSeq, limit, upToSeq, (c, from, to) => {
+      for (let i = from; i <= to; i++)
+        out.push(JSON.parse(c.body.slice(c.starts[i]!, c.starts[i + 1]! - 1)) as Reading);
+    });
     return out;
   }
 
@@ -78,26 +99,61 @@ export class RecentReadings {
     const parts: string[] = [];
     let first = 0;
     let last = 0;
-    const end = Math.min(this.rows.length, upToSeq - this.base + 1);
-    for (let i = Math.max(this.head, afterSeq + 1 - this.base); i < end && parts.length < limit; i++) {
-      const json = this.jsons[i];
-      if (json === undefined) continue;
-      if (parts.length === 0) first = this.base + i;
-      last = this.base + i;
-      parts.push(json);
+    const count = this.scan(afterSeq, limit, upToSeq, (c, from, to) => {
+      if (parts.length === 0) first = c.first + from;
+      last = c.first + to;
+      parts.push(c.body.slice(c.starts[from]!, c.starts[to + 1]! - 1));
+    });
+    return count ? { first, last, count, json: parts.length === 1 ? parts[0]! : parts.join(',') } : undefined;
+  }
+
+  /**
+   * Calls run(chunk, from, to) for each run of held readings with afterSeq < seq <= upToSeq,
+   * oldest first, up to `limit` readings in all; returns how many.
+   */
+  private scan(
+    afterSeq: number,
+    limit: number,
+    upToSeq: number,
+    run: (c: HeldChunk, from: number, to: number) => void,
+  ): number {
+    let count = 0;
+    for (const c of this.chunks) {
+      const n = c.held.length;
+      if (c.first + n - 1 <= afterSeq) continue;
+      if (c.first > upToSeq || count >= limit) break;
+      const end = Math.min(n, upToSeq - c.first + 1);
+      let i = Math.max(c.cursor, afterSeq + 1 - c.first);
+      while (i < end && count < limit) {
+        if (!c.held[i]) {
+          i++;
+          continue;
+        }
+        const from = i;
+        while (i < end && c.held[i] && count < limit) {
+          i++;
+          count++;
+        }
+        run(c, from, i - 1);
+      }
     }
-    return parts.length ? { first, last, count: parts.length, json: parts.join(',') } : undefined;
+    return count;
   }
 
   /** Forgets acknowledged rows from..to; returns how many of them it held. */
   remove(from: number, to: number): number {
     let n = 0;
-    const end = Math.min(this.rows.length, to - this.base + 1);
-    for (let i = Math.max(this.head, from - this.base); i < end; i++) {
-      if (this.rows[i]) {
-        this.rows[i] = undefined;
-        this.jsons[i] = undefined;
-        n++;
+    for (const c of this.chunks) {
+      const size = c.held.length;
+      if (c.first + size - 1 < from) continue;
+      if (c.first > to) break;
+      const end = Math.min(size, to - c.first + 1);
+      for (let i = Math.max(0, from - c.first); i < end; i++) {
+        if (c.held[i]) {
+          c.held[i] = 0;
+          c.heldCount--;
+          n++;
+        }
       }
     }
     this.skipGaps();
@@ -106,22 +162,20 @@ export class RecentReadings {
 
   /** Empties the window; the next sequence number expected is nextSeq. */
   reset(nextSeq: number): void {
-    this.rows = [];
-    this.jsons = [];
-    this.base = nextSeq;
-    this.head = 0;
+    this.chunks = [];
+    this.lowest = nextSeq;
+    this.next = nextSeq;
   }
 
+  /** Drops appends with nothing held left, and moves `first` to the lowest reading still held. */
   private skipGaps(): void {
-    while (this.head < this.rows.length && this.rows[this.head] === undefined) this.head++;
-  }
-
-  private compact(): void {
-    if (this.head > 4096 && this.head * 2 > this.rows.length) {
-      this.rows = this.rows.slice(this.head);
-      this.jsons = this.jsons.slice(this.head);
-      this.base += this.head;
-      this.head = 0;
+    while (this.chunks.length > 0 && this.chunks[0]!.heldCount === 0) this.chunks.shift();
+    const c = this.chunks[0];
+    if (!c) {
+      this.lowest = this.next;
+      return;
     }
+    while (!c.held[c.cursor]) c.cursor++;
+    this.lowest = c.first + c.cursor;
   }
 }
