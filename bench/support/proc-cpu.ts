@@ -45,3 +45,24 @@ export function machineCpuSeconds(): { busy: number; total: number } {
 export function loadAverage(): number[] {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 }
+
+/**
+ * CPU seconds of this process's main thread (the event loop: JS and its system calls) and of all
+ * its other threads together (V8's compiler and GC helpers, libuv's pool), from /proc/self/task.
+ * Node 20 names them all "node", so the main thread is told apart by its id, the process id.
+ */
+export function threadCpuSeconds(): { main: number; others: number } {
+  const split = { main: 0, others: 0 };
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      if (Number(tid) === process.pid) split.main += seconds;
+      else split.others += seconds;
+    } catch {
+      // the thread ended between readdir and read
+    }
+  }
+  return split;
+}
