@@ -77,6 +77,21 @@ export function roundStops(bins: readonly RoundBin[], o: RoundStopsOptions): Rou
 }
 
 /**
+ * A re-plan's stops (the service's plan() over a round under way, and its intraday check): the
+ * round's selection over every bin, less the bins already `handled` today (emptied or reported),
+ * which are not offered again. eval:waste's intraday dispatch uses the same, so it measures what
+ * the service does.
+ */
+export function replanStops(
+  bins: readonly RoundBin[],
+  o: RoundStopsOptions,
+  handled: ReadonlySet<string>,
+): RoundStops {
+  const r = roundStops(bins, o);
+  return handled.size === 0 ? r : { ...r, stops: r.stops.filter((s) => !handled.has(s.binId)) };
+}
+
+/**
  * Collection points from where the bins stand: bins within `radiusM` of each other (chained: a row
  * of containers) share a point, named by the first of them in `bins`' order. For a registry that
  * holds no point ids; `radiusM` 0: every bin is its own point.
