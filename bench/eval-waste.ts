@@ -1,6 +1,6 @@
 /**
  * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --households 2000 --provisioning peak|average
- *   --checks 13:00,16:30,20:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.9 --point-mates on|off
+ *   --checks 13:00,16:30,20:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.95 --point-mates on|off
  *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30 --policy trips|prize
  *   --keep-pct 15 --over-offer 1 --no-margin-run on|off]   (EVAL_DEBUG=1: per-day detail on stderr)
  *
@@ -51,7 +51,7 @@ const { values: args } = parseArgs({
     checks: { type: 'string', default: '13:00,16:30,20:30' },
     'urgent-pct': { type: 'string', default: '90' },
     'dump-km': { type: 'string' },
-    'plan-load': { type: 'string', default: '0.9' },
+    'plan-load': { type: 'string', default: '0.95' },
     'point-mates': { type: 'string', default: 'on' },
     iterations: { type: 'string', default: '20000' },
     rounds: { type: 'string', default: '09:30' },
@@ -140,6 +140,11 @@ const fleet: FleetConfig = {
 };
 /** What the plans are made with (a truck planned to PLAN_LOAD of its payload). */
 const planFleet: FleetConfig = { ...fleet, capacityLiters: Math.round(fleet.capacityLiters * PLAN_LOAD) };
+/**
+ * The fixed round's order is planned at 90 % of the payload whatever --plan-load says: the
+ * reference must not move with the optimised policy's settings.
+ */
+const fixedFleet: FleetConfig = { ...fleet, capacityLiters: Math.round(fleet.capacityLiters * 0.9) };
 const PLAN_AT_MIN = 5 * 60 + 30;
 const WARMUP_DAYS = 21;
 // Monday 2025-03-03 00:00 local (UTC+8); the evaluated month (24 March - 22 April) holds Qingming.
@@ -175,12 +180,17 @@ function fixedSequences(bins: SimBin[], stops: PlanRequest['stops'], seed: numbe
   const meanFill = (b: SimBin) => Math.min(100, learnFillModel(b.history).dailyRate);
   const plan = planRound({
     stops: stops.map((s, i) => ({ ...s, volumeLiters: (meanFill(bins[i]!) / 100) * s.volumeLiters })),
-    fleet: planFleet,
+    fleet: fixedFleet,
     startAt: 0,
     maxIterations: ITER,
     seed,
   });
   return plan.trucks.map((t) => t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump'));
+}
+
+/** Litres each planned trip holds when it reaches the dump (its last bin's load on board). */
+function plannedTripLoads(visits: readonly { kind: string; loadLiters: number }[]): number[] {
+  return visits.flatMap((v, i) => (v.kind === 'dump' && i > 0 ? [visits[i - 1]!.loadLiters] : []));
 }
 
 /** What the trucks drove, summed over executions. */
@@ -384,7 +394,10 @@ function runOptimised(seed: number, marginQ: number) {
           console.error(
             `  day ${d - WARMUP_DAYS + 1} ${t.vehicleId}: ${seq.filter((x) => x !== 'dump').length} bins, ` +
               `${(e.distanceM / 1000).toFixed(1)} km (bins ${(e.betweenBinsM / 1000).toFixed(1)}), trips at ` +
-              `${e.tripLoads.map((l) => Math.round((100 * l) / fleet.capacityLiters)).join('/')} %` +
+              `${e.tripLoads.map((l) => Math.round((100 * l) / fleet.capacityLiters)).join('/')} % (planned ` +
+              `${plannedTripLoads(t.visits)
+                .map((l) => Math.round((100 * l) / fleet.capacityLiters))
+                .join('/')} %)` +
               (e.extraDumpTrips > 0 ? `, ${e.extraDumpTrips} unplanned dump trip(s)` : ''),
           );
       }
