@@ -1,6 +1,6 @@
 /**
  * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --households 2000 --provisioning peak|average
- *   --checks 13:00,16:30,20:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.9 --point-mates on|off
+ *   --checks 13:00,16:30,20:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.95 --point-mates on|off
  *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30 --policy trips|prize
  *   --keep-pct 15 --over-offer 1 --no-margin-run on|off]   (EVAL_DEBUG=1: per-day detail on stderr)
  *
@@ -11,7 +11,8 @@
  * days several times from the same state, same bins, same trucks, same days:
  * - fixedDailyRound: every bin every day (what a city does today), one order planned once;
  * - optimised: forecast -> mandatory (with the forecast-error safety margin) / optional ->
- *   multi-trip solver, plus the intraday checks on live readings (`--checks`);
+ *   multi-trip solver, plus the intraday checks on live readings (`--checks`), dispatched as the
+ *   service re-plans (round-stops.ts replanStops: the same selection, less the bins already out);
  * - optimisedNoMargin: the same without the margin (what the margin costs in km, and buys).
  * Per plan: trips to the station (unloadings) and their mean load (% of payload), km between bins
  * vs km to/from the depot and the station (where the km go). The planner runs on an iteration
@@ -31,7 +32,7 @@ import {
   planRound,
   travelFor,
 } from '../cloud/src/modules/waste-routing/planner.js';
-import { roundStops, type WastePolicy } from '../cloud/src/modules/waste-routing/round-stops.js';
+import { replanStops, roundStops, type WastePolicy } from '../cloud/src/modules/waste-routing/round-stops.js';
 import { intradayCheck } from '../cloud/src/modules/waste-routing/selection.js';
 import { WASTE } from '../firmware-sim/src/model/statistics.js';
 import { type CommunityGeo, makeBins, makeCommunity, type SimBin } from './support/waste-community.js';
@@ -50,7 +51,7 @@ const { values: args } = parseArgs({
     checks: { type: 'string', default: '13:00,16:30,20:30' },
     'urgent-pct': { type: 'string', default: '90' },
     'dump-km': { type: 'string' },
-    'plan-load': { type: 'string', default: '0.9' },
+    'plan-load': { type: 'string', default: '0.95' },
     'point-mates': { type: 'string', default: 'on' },
     iterations: { type: 'string', default: '20000' },
     rounds: { type: 'string', default: '09:30' },
@@ -139,6 +140,11 @@ const fleet: FleetConfig = {
 };
 /** What the plans are made with (a truck planned to PLAN_LOAD of its payload). */
 const planFleet: FleetConfig = { ...fleet, capacityLiters: Math.round(fleet.capacityLiters * PLAN_LOAD) };
+/**
+ * The fixed round's order is planned at 90 % of the payload whatever --plan-load says: the
+ * reference must not move with the optimised policy's settings.
+ */
+const fixedFleet: FleetConfig = { ...fleet, capacityLiters: Math.round(fleet.capacityLiters * 0.9) };
 const PLAN_AT_MIN = 5 * 60 + 30;
 const WARMUP_DAYS = 21;
 // Monday 2025-03-03 00:00 local (UTC+8); the evaluated month (24 March - 22 April) holds Qingming.
@@ -174,12 +180,17 @@ function fixedSequences(bins: SimBin[], stops: PlanRequest['stops'], seed: numbe
   const meanFill = (b: SimBin) => Math.min(100, learnFillModel(b.history).dailyRate);
   const plan = planRound({
     stops: stops.map((s, i) => ({ ...s, volumeLiters: (meanFill(bins[i]!) / 100) * s.volumeLiters })),
-    fleet: planFleet,
+    fleet: fixedFleet,
     startAt: 0,
     maxIterations: ITER,
     seed,
   });
   return plan.trucks.map((t) => t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump'));
+}
+
+/** Litres each planned trip holds when it reaches the dump (its last bin's load on board). */
+function plannedTripLoads(visits: readonly { kind: string; loadLiters: number }[]): number[] {
+  return visits.flatMap((v, i) => (v.kind === 'dump' && i > 0 ? [visits[i - 1]!.loadLiters] : []));
 }
 
 /** What the trucks drove, summed over executions. */
@@ -305,6 +316,35 @@ function runOptimised(seed: number, marginQ: number) {
   let maxTruckMin = 0;
   const margins: number[] = [];
   const margins2: number[] = [];
+  // Every bin's forecast state on its readings up to `t` (what the service reads at `t`).
+  const statesAt = (t: number) =>
+    bins.map((b) => {
+      const history = b.history.filter((s) => s.ts > t - 28 * DAY && s.ts <= t);
+      const model = learnFillModel(history);
+      return {
+        binId: b.id,
+        model,
+        latest: history.at(-1),
+        riseError: marginQ > 0 ? riseErrorQuantile(model, history, marginQ) : 0,
+        riseError2: marginQ > 0 ? riseErrorQuantile(model, history, marginQ, { days: 2 }) : 0,
+        at: b.at,
+        capacityLiters: b.model.capacityLitres,
+      };
+    });
+  const selectionOptions = (pickupAt: number, nextPickupAt: number, afterNextPickupAt: number) => ({
+    pickupAt,
+    nextPickupAt,
+    afterNextPickupAt,
+    thresholdPct: THRESHOLD,
+    optionalMinPct: 50,
+    prizeMetresPerPct: 3,
+    staleAfterMs: 6 * HOUR,
+    minHistoryHours: 72,
+    policy: POLICY,
+    keepPct: KEEP_PCT,
+    overOfferTrips: OVER_OFFER,
+    ...(POINT_MATES ? { pointOf: (id: string) => pointOf.get(id) ?? id } : {}),
+  });
   const rounds = ROUND_MIN.map((m, i) => ({ m, next: ROUND_MIN[i + 1] ?? ROUND_MIN[0]! + 24 * 60 }));
   // Minutes after day d's midnight of the round after r's next one.
   const afterNext = (r: (typeof rounds)[number]) => {
@@ -319,38 +359,16 @@ function runOptimised(seed: number, marginQ: number) {
       const planAt = r === rounds[0] ? localTime(d, PLAN_AT_MIN) : localTime(d, r.m - 60);
       for (const b of bins) b.advance(planAt);
       const pickupAt = localTime(d, r.m);
-      const states = bins.map((b) => {
-        const history = b.history.filter((s) => s.ts > planAt - 28 * DAY);
-        const model = learnFillModel(history);
-        const riseError = marginQ > 0 ? riseErrorQuantile(model, history, marginQ) : 0;
-        const riseError2 = marginQ > 0 ? riseErrorQuantile(model, history, marginQ, { days: 2 }) : 0;
-        margins.push(riseError);
-        margins2.push(riseError2);
-        return {
-          binId: b.id,
-          model,
-          latest: b.history.at(-1),
-          riseError,
-          riseError2,
-          at: b.at,
-          capacityLiters: b.model.capacityLitres,
-        };
-      });
+      const states = statesAt(planAt);
+      for (const s of states) {
+        margins.push(s.riseError);
+        margins2.push(s.riseError2);
+      }
       // The service's selection (round-stops.ts): the same code path as the deployed planner.
-      const { selections, stops, tripsFirst } = roundStops(states, {
-        pickupAt,
-        nextPickupAt: localTime(d, r.next),
-        afterNextPickupAt: localTime(d, afterNext(r)),
-        thresholdPct: THRESHOLD,
-        optionalMinPct: 50,
-        prizeMetresPerPct: 3,
-        staleAfterMs: 6 * HOUR,
-        minHistoryHours: 72,
-        policy: POLICY,
-        keepPct: KEEP_PCT,
-        overOfferTrips: OVER_OFFER,
-        ...(POINT_MATES ? { pointOf: (id: string) => pointOf.get(id) ?? id } : {}),
-      });
+      const { selections, stops, tripsFirst } = roundStops(
+        states,
+        selectionOptions(pickupAt, localTime(d, r.next), localTime(d, afterNext(r))),
+      );
       consolidated += selections.filter((s) => s.kind === 'mandatory' && s.reason === 'consolidated').length;
       const req: PlanRequest = {
         stops,
@@ -376,7 +394,10 @@ function runOptimised(seed: number, marginQ: number) {
           console.error(
             `  day ${d - WARMUP_DAYS + 1} ${t.vehicleId}: ${seq.filter((x) => x !== 'dump').length} bins, ` +
               `${(e.distanceM / 1000).toFixed(1)} km (bins ${(e.betweenBinsM / 1000).toFixed(1)}), trips at ` +
-              `${e.tripLoads.map((l) => Math.round((100 * l) / fleet.capacityLiters)).join('/')} %` +
+              `${e.tripLoads.map((l) => Math.round((100 * l) / fleet.capacityLiters)).join('/')} % (planned ` +
+              `${plannedTripLoads(t.visits)
+                .map((l) => Math.round((100 * l) / fleet.capacityLiters))
+                .join('/')} %)` +
               (e.extraDumpTrips > 0 ? `, ${e.extraDumpTrips} unplanned dump trip(s)` : ''),
           );
       }
@@ -391,43 +412,38 @@ function runOptimised(seed: number, marginQ: number) {
       }
     }
     // Intraday checks on live readings: a bin at URGENT_PCT or more, or forecast (with its
-    // margin) to reach 100 % before the next planned round, is sent a truck now.
+    // margin) to reach 100 % before the next planned round, is sent a truck now. The dispatch is
+    // the service's intraday re-plan (checkIntraday -> plan()): the round's selection from now
+    // (round-stops.ts replanStops, trips first by POLICY), less the bins already on today's rounds.
     for (const c of CHECK_MIN) {
       const checkAt = localTime(d, c);
-      const nextRound = ROUND_MIN.find((m) => m > c);
-      const nextAt = nextRound !== undefined ? localTime(d, nextRound) : localTime(d + 1, ROUND_MIN[0]!);
-      const stops: PlanRequest['stops'][number][] = [];
+      // The next two planned rounds after the check (minutes after day d's midnight).
+      const ahead = [...ROUND_MIN, ...ROUND_MIN.map((m) => m + 24 * 60), ...ROUND_MIN.map((m) => m + 48 * 60)]
+        .filter((m) => m > c)
+        .slice(0, 2);
+      const nextAt = localTime(d, ahead[0]!);
       let urgent = 0;
       for (const b of bins) {
-        if (planned.has(b.id)) continue;
         b.advance(checkAt);
+        if (planned.has(b.id)) continue;
         const history = b.history.filter((s) => s.ts > checkAt - 28 * DAY && s.ts <= checkAt);
         const latest = history.at(-1);
         if (!latest || checkAt - latest.ts > 2 * HOUR) continue; // no live reading: the morning round decides
         const model = learnFillModel(history);
         const riseError = marginQ > 0 ? riseErrorQuantile(model, history, marginQ) : 0;
-        const { urgent: isUrgent, selection: sel } = intradayCheck(
+        const check = intradayCheck(
           { binId: b.id, model, latest, riseError },
-          {
-            now: checkAt,
-            nextRoundAt: nextAt,
-            urgentPct: URGENT_PCT,
-            optionalMinPct: 50,
-            prizeMetresPerPct: 3,
-          },
+          { now: checkAt, nextRoundAt: nextAt, urgentPct: URGENT_PCT },
         );
-        if (isUrgent) urgent++;
-        if (!isUrgent && sel.kind === 'none') continue;
-        stops.push({
-          binId: b.id,
-          at: b.at,
-          forecastPct: sel.forecastPct,
-          volumeLiters: (Math.min(100, sel.forecastPct) / 100) * b.model.capacityLitres,
-          ...(isUrgent ? {} : { prizeM: 3 * sel.forecastPct }),
-        });
+        if (check.urgent) urgent++;
       }
       if (urgent === 0) continue;
       checksOut++;
+      const { stops, tripsFirst } = replanStops(
+        statesAt(checkAt),
+        selectionOptions(checkAt, nextAt, localTime(d, ahead[1]!)),
+        planned,
+      );
       if (DEBUG)
         console.error(`day ${d - WARMUP_DAYS + 1} check ${c}: ${urgent} urgent, ${stops.length} stops`);
       const plan = planRound({
@@ -436,6 +452,7 @@ function runOptimised(seed: number, marginQ: number) {
         startAt: checkAt,
         maxIterations: ITER,
         seed: seed + d + c,
+        tripsFirst,
       });
       for (const t of plan.trucks) {
         const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');

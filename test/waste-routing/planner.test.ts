@@ -56,6 +56,35 @@ describe('round planner (multi-trip, prize-collecting)', () => {
     }
   });
 
+  it('with volumeAt, fills each trip by the litres the bins hold when the truck gets there', () => {
+    // Bins filling 60 L an hour (a busy morning): the day's later trips find them fuller.
+    const base = request(30);
+    const grow = (s: PlanRequest['stops'][number]) => (t: number) =>
+      Math.min(240, s.volumeLiters + (60 * (t - base.startAt)) / 3_600_000);
+    const atArrival = (req: PlanRequest) => {
+      const byId = new Map(base.stops.map((s) => [s.binId, grow(s)]));
+      return planRound(req).trucks.flatMap((t) => {
+        const loads: number[] = [];
+        let load = 0;
+        for (const v of t.visits) {
+          if (v.kind === 'bin') load += byId.get(v.binId!)!(v.arrivalAt);
+          else if (load > 0) {
+            loads.push(load);
+            load = 0;
+          }
+        }
+        return loads;
+      });
+    };
+    const blind = atArrival(base);
+    const aware = atArrival({ ...base, stops: base.stops.map((s) => ({ ...s, volumeAt: grow(s) })) });
+    // Planned on the litres at the round's start, some trip finds more than the truck takes.
+    expect(Math.max(...blind)).toBeGreaterThan(1.2 * fleet.capacityLiters);
+    // Planned on the litres at arrival: every trip fits (a little slack: the second plan's
+    // arrivals are not exactly the first's).
+    expect(Math.max(...aware)).toBeLessThan(1.05 * fleet.capacityLiters);
+  });
+
   it('checkPlan catches a missing mandatory bin, an overloaded trip and a blown shift', () => {
     const req = request(12);
     const plan = planRound(req);

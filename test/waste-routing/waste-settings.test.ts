@@ -71,6 +71,29 @@ describe('waste settings file (WASTE_CONFIG)', () => {
     );
   });
 
+  it('takes the forecast and prize settings an operator tunes, in range', () => {
+    const settings = parseWasteSettings(
+      'marginQuantile: 0.9\nhistoryDays: 42\ndefaultBinLiters: 120\noptionalMinPct: 60\nprizeMetresPerPct: 5\n',
+      'w.yaml',
+    );
+    expect(applyWasteSettings(DEFAULT_WASTE_CONFIG, { settings })).toMatchObject({
+      marginQuantile: 0.9,
+      historyDays: 42,
+      defaultBinLiters: 120,
+      optionalMinPct: 60,
+      prizeMetresPerPct: 5,
+    });
+    let message = '';
+    try {
+      parseWasteSettings('marginQuantile: 1\nhistoryDays: 2.5\ndefaultBinLiters: 0\n', 'w.yaml');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('w.yaml:1: marginQuantile: must be < 1');
+    expect(message).toMatch(/w\.yaml:2: historyDays: .*integer/);
+    expect(message).toContain('w.yaml:3: defaultBinLiters: must be > 0');
+  });
+
   it('rejects an unknown key, naming it and the keys allowed there', () => {
     expect(() => parseWasteSettings('fleet:\n  capacityLitres: 5000\n', 'w.yaml')).toThrow(
       /w\.yaml:2: fleet\.capacityLitres: unknown setting "capacityLitres" \(check the spelling; allowed here: vehicleIds, capacityLiters,/,

@@ -10,6 +10,7 @@
  * - `prize` (the policy before): mandatory bins, and optional ones (>= optionalMinPct at pickup)
  *   at `prizeMetresPerPct` metres per % of forecast fill; no trip limit.
  */
+import { forecastFill } from './forecast.js';
 import { type GeoPoint, haversineM } from './geo.js';
 import type { StopInput } from './planner.js';
 import {
@@ -53,6 +54,13 @@ export interface RoundStops {
 export const litresAt = (pct: number, capacityLiters: number) =>
   (Math.min(100, Math.max(0, pct)) / 100) * capacityLiters;
 
+/** The bin's forecast litres at any instant, for planning on arrival times (planner volumeAt). */
+function volumeAt(bin: RoundBin): Pick<StopInput, 'volumeAt'> | undefined {
+  const { model, latest, capacityLiters } = bin;
+  if (!model || !latest) return undefined;
+  return { volumeAt: (at) => litresAt(forecastFill(model, latest.fillPct, latest.ts, at), capacityLiters) };
+}
+
 export function roundStops(bins: readonly RoundBin[], o: RoundStopsOptions): RoundStops {
   const trips = o.policy === 'trips';
   const round = selectRound(bins, o);
@@ -70,10 +78,26 @@ export function roundStops(bins: readonly RoundBin[], o: RoundStopsOptions): Rou
       nextRoundPct: s.nextRoundPct,
       keepLiters: (o.keepPct / 100) * bin.capacityLiters,
       volumeLiters: litresAt(s.forecastPct, bin.capacityLiters),
+      ...(volumeAt(bin) ?? {}),
       ...(s.kind === 'optional' ? { prizeM: s.prizeM } : s.kind === 'none' ? { prizeM: 0 } : {}),
     });
   });
   return { round, selections, stops, tripsFirst: trips && { overOfferTrips: o.overOfferTrips } };
+}
+
+/**
+ * A re-plan's stops (the service's plan() over a round under way, and its intraday check): the
+ * round's selection over every bin, less the bins already `handled` today (emptied or reported),
+ * which are not offered again. eval:waste's intraday dispatch uses the same, so it measures what
+ * the service does.
+ */
+export function replanStops(
+  bins: readonly RoundBin[],
+  o: RoundStopsOptions,
+  handled: ReadonlySet<string>,
+): RoundStops {
+  const r = roundStops(bins, o);
+  return handled.size === 0 ? r : { ...r, stops: r.stops.filter((s) => !handled.has(s.binId)) };
 }
 
 /**

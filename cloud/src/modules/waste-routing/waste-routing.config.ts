@@ -11,7 +11,8 @@ export interface WasteRoutingConfig {
   /**
    * The trucks. `capacityLiters` is a truck's payload; plans fill `planLoadPct` % of it (the rest
    * absorbs forecast error, so a truck does not need an unplanned trip to the dump), as eval:waste
-   * plans to 90 % of the payload (`--plan-load 0.9`).
+   * plans to 95 % of the payload (`--plan-load 0.95`). 95 rather than 90 since plans count each
+   * bin's litres at the truck's arrival (planner volumeAt), not at the round's start.
    */
   fleet: Omit<FleetConfig, 'depot' | 'dump'> & { planLoadPct: number };
   /** Local time the trucks leave (HH:MM). */
@@ -71,7 +72,7 @@ export const DEFAULT_WASTE_CONFIG: WasteRoutingConfig = {
   fleet: {
     vehicleIds: ['truck-1', 'truck-2'],
     capacityLiters: 6000,
-    planLoadPct: 90,
+    planLoadPct: 95,
     shiftMinutes: 8 * 60,
     speedKmh: 15,
     detourFactor: 1.3,

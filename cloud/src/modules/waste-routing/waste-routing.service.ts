@@ -23,7 +23,7 @@ import {
   type TruckOut,
   travelFor,
 } from './planner.js';
-import { collectionPoints, litresAt, type RoundBin, roundStops } from './round-stops.js';
+import { collectionPoints, litresAt, type RoundBin, replanStops } from './round-stops.js';
 import { intradayCheck } from './selection.js';
 import { type UrgentBinAlerts, urgentConditions } from './urgent-alerts.js';
 import type { WasteRoutingConfig } from './waste-routing.config.js';
@@ -82,13 +82,13 @@ export class WasteRoutingService {
     const existing = await this.repo.roundByDate(date);
     const previous = existing ? await this.repo.stops(existing.id) : [];
     const kept = previous.filter((s) => s.status !== 'pending');
-    const handled = new Set(kept.map((s) => s.bin_id));
+    const handled = new Set(kept.flatMap((s) => (s.bin_id ? [s.bin_id] : [])));
     const allBins = await this.bins.listBins();
     const trucksOut = this.trucksOut(previous, allBins, now);
     const fleet = this.fleet(allBins);
-    const { stops, baseline, tripsFirst } = await this.candidates(allBins, pickupAt, now);
+    const { stops, baseline, tripsFirst } = await this.candidates(allBins, pickupAt, now, handled);
     const request: PlanRequest = {
-      stops: stops.filter((s) => !handled.has(s.binId)),
+      stops,
       fleet,
       ...(tripsFirst ? { tripsFirst } : {}),
       ...(trucksOut.length > 0 ? { trucksOut } : {}),
@@ -150,7 +150,7 @@ export class WasteRoutingService {
   }
 
   /** The bins a round considers, and the same bins as a fixed round would visit them. */
-  private async candidates(bins: Bin[], pickupAt: number, now: number) {
+  private async candidates(bins: Bin[], pickupAt: number, now: number, handled: ReadonlySet<string>) {
     const cfg = this.config;
     const withDevice = bins.filter((b) => b.deviceId !== null).map((b) => b.deviceId!);
     const latest = new Map((await this.timeseries.latest(withDevice)).map((r) => [r.device, r]));
@@ -183,22 +183,27 @@ export class WasteRoutingService {
             cfg.pointRadiusM,
           )
         : undefined;
-    // The same selection code as eval:waste (round-stops.ts), by the configured policy.
-    const { round, stops, tripsFirst } = roundStops(states, {
-      // A re-plan after the round time forecasts to now: the truck cannot be there earlier.
-      pickupAt: Math.max(pickupAt, now),
-      nextPickupAt: pickupAt + DAY,
-      afterNextPickupAt: pickupAt + 2 * DAY,
-      thresholdPct: cfg.thresholdPct,
-      optionalMinPct: cfg.optionalMinPct,
-      prizeMetresPerPct: cfg.prizeMetresPerPct,
-      staleAfterMs: 6 * HOUR,
-      minHistoryHours: 72,
-      policy: cfg.policy,
-      keepPct: cfg.keepPct,
-      overOfferTrips: cfg.overOfferTrips,
-      ...(points ? { pointOf: (id: string) => points.get(id) ?? id } : {}),
-    });
+    // The same selection code as eval:waste (round-stops.ts), by the configured policy; bins
+    // already reported today are not offered again (an intraday re-plan, as eval:waste's checks).
+    const { round, stops, tripsFirst } = replanStops(
+      states,
+      {
+        // A re-plan after the round time forecasts to now: the truck cannot be there earlier.
+        pickupAt: Math.max(pickupAt, now),
+        nextPickupAt: pickupAt + DAY,
+        afterNextPickupAt: pickupAt + 2 * DAY,
+        thresholdPct: cfg.thresholdPct,
+        optionalMinPct: cfg.optionalMinPct,
+        prizeMetresPerPct: cfg.prizeMetresPerPct,
+        staleAfterMs: 6 * HOUR,
+        minHistoryHours: 72,
+        policy: cfg.policy,
+        keepPct: cfg.keepPct,
+        overOfferTrips: cfg.overOfferTrips,
+        ...(points ? { pointOf: (id: string) => points.get(id) ?? id } : {}),
+      },
+      handled,
+    );
     const baseline: StopInput[] = states.map((s, i) => ({
       binId: s.binId,
       at: s.at,

@@ -64,6 +64,18 @@ export const WasteSettings = Type.Object(
     urgentPct: opt(Pct),
     /** Bins within this many metres of each other are one collection point; 0: off. */
     pointRadiusM: opt(Type.Number({ minimum: 0, maximum: 100 })),
+    /** prize policy: a bin this full at pickup may be taken along, at prizeMetresPerPct per %. */
+    optionalMinPct: opt(Type.Number({ minimum: 0, maximum: 100 })),
+    prizeMetresPerPct: opt(Type.Number({ minimum: 0, maximum: 1000 })),
+    /**
+     * Safety margin: quantile of each bin's forecast error added to its forecast rise (0: none).
+     * Below 1: the largest error seen is one odd day, not a margin.
+     */
+    marginQuantile: opt(Type.Number({ minimum: 0, exclusiveMaximum: 1 })),
+    /** Days of fill history the forecast learns from (it needs 3 to trust a bin). */
+    historyDays: opt(Type.Integer({ minimum: 3, maximum: 365 })),
+    /** Container litres of a registered bin without capacityLiters. */
+    defaultBinLiters: opt(Type.Number({ exclusiveMinimum: 0, maximum: 10_000 })),
     fireTempC: opt(Type.Number({ minimum: 20, maximum: 500 })),
     tiltDeg: opt(Type.Number({ exclusiveMinimum: 0, maximum: 180 })),
     timeLimitMs: opt(Type.Integer({ minimum: 100, maximum: 600_000 })),
