@@ -485,7 +485,7 @@ export class Outbox {
       last: rows[rows.length - 1]!.seq,
       count: rows.length,
       // Parsed from text JSON.stringify wrote, in the same key order: the same text again.
-      json: rows.map((r) => JSON.stringify(r)).join(','),
+      json: Buffer.from(rows.map((r) => JSON.stringify(r)).join(',')),
     };
   }
 

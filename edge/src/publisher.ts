@@ -5,6 +5,9 @@ import type { EdgeConfig } from './config.js';
 import type { Outbox } from './outbox.js';
 import type { JsonRows } from './recent-readings.js';
 
+/** The end of a telemetry batch after its readings. */
+const BATCH_END = Buffer.from(']}');
+
 export interface PublisherStats {
   batchesPublished: number;
   readingsPublished: number;
@@ -195,8 +198,14 @@ export class Publisher {
     lane.afterSeq = last;
     const started = Date.now();
     // JSON.stringify of a TelemetryBatch {v, gatewayId, seq, sentAt, readings}, with the readings
-    // already serialised by the outbox.
-    const batch = `{"v":${TELEMETRY_VERSION},"gatewayId":${JSON.stringify(this.config.gateway.id)},"seq":${first},"sentAt":${started},"readings":[${rows.json}]}`;
+    // already serialised by the outbox: bytes, so the payload never becomes a string on the heap.
+    const batch = Buffer.concat([
+      Buffer.from(
+        `{"v":${TELEMETRY_VERSION},"gatewayId":${JSON.stringify(this.config.gateway.id)},"seq":${first},"sentAt":${started},"readings":[`,
+      ),
+      rows.json,
+      BATCH_END,
+    ]);
     this.inflight++;
     // mqtt.js keeps an unacknowledged QoS 1 packet and resends it after a reconnect, so the
     // callback fires once the broker really has it; if this process dies first, the outbox still does.

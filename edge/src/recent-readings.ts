@@ -1,12 +1,14 @@
 import type { Reading } from '../../protocols/src/index.js';
 
-/** Readings as JSON for a telemetry batch: `json` is the rows, comma-separated, seq first..last. */
+/** Readings as JSON for a telemetry batch: `json` is the rows' UTF-8 text, comma-separated, seq first..last. */
 export interface JsonRows {
   first: number;
   last: number;
   count: number;
-  json: string;
+  json: Buffer;
 }
+
+const COMMA = Buffer.from(',');
 
 const QUALITY_JSON: Record<string, string> = { good: '"good"', stale: '"stale"', comm_fail: '"comm_fail"' };
 
@@ -24,13 +26,13 @@ export function readingJson(
   return `{"seq":${seq},"device":${JSON.stringify(device)},"ts":${JSON.stringify(ts)},"quality":${QUALITY_JSON[quality] ?? JSON.stringify(quality)},"values":${valuesJson}}`;
 }
 
-/** One append as stored in the outbox: its body text and where each reading sits in it. */
+/** One append as stored in the outbox: its body and where each reading sits in it. */
 interface HeldChunk {
   /** Sequence number of its first reading. */
   first: number;
-  /** The chunk's JSON array text, '[r0,r1,...]', exactly as written to SQLite. */
-  body: string;
-  /** starts[i]: where reading i's text begins in body; starts[n] = body.length (reading i ends at starts[i + 1] - 1). */
+  /** The chunk's JSON array, '[r0,r1,...]', as written to SQLite, in UTF-8. */
+  body: Buffer;
+  /** starts[i]: the byte where reading i begins in body; starts[n] = body.length (reading i ends at starts[i + 1] - 1). */
   starts: Uint32Array;
   /** 1 while reading i is held (not yet acknowledged). */
   held: Uint8Array;
@@ -45,10 +47,11 @@ interface HeldChunk {
  * back (and parsing JSON again) is most of what a reading costs otherwise. It covers a contiguous
  * run of sequence numbers [first, last]; anything older is read from SQLite.
  *
- * It keeps each append's body text (one string) with the readings' offsets in it, not an object
- * and a string per reading: readings stay here a second or two (linger, publish, ack), long enough
- * for the young-generation GC to copy and promote them, so per-reading objects here made most of
- * the agent's garbage-collection work. A telemetry batch is slices of those bodies.
+ * It keeps each append's body as bytes outside the JS heap (a Buffer) with the readings' offsets
+ * in it, not an object and a string per reading: readings stay here a second or two (linger,
+ * publish, ack), long enough for every young-generation GC meanwhile to copy them, and once V8
+ * shrinks the young generation of an agent that has run a minute (its memory reducer), that is a
+ * GC a second. A telemetry batch is views of those bytes, sent as they are.
  */
 export class RecentReadings {
   private chunks: HeldChunk[] = [];
@@ -71,14 +74,25 @@ export class RecentReadings {
   }
 
   /**
-   * Holds one append: readings first.. in `body` (a JSON array), reading i at starts[i] up to
-   * starts[i + 1] - 1 (the comma or the closing bracket). Whole appends leave when over capacity.
+   * Holds one append: readings first.. in `text` (a JSON array), reading i at starts[i] up to
+   * starts[i + 1] - 1 (the comma or the closing bracket), in UTF-16 units. Whole appends leave
+   * when over capacity.
    */
-  addChunk(first: number, body: string, starts: Uint32Array): void {
+  addChunk(first: number, text: string, starts: Uint32Array): void {
     if (first !== this.next) this.reset(first); // not contiguous: start over
     const n = starts.length - 1;
     if (n <= 0) return;
-    this.chunks.push({ first, body, starts, held: new Uint8Array(n).fill(1), heldCount: n, cursor: 0 });
+    const body = Buffer.from(text, 'utf8');
+    // ASCII text (the usual: ids and numbers) has a byte per unit; otherwise count each reading's bytes.
+    const byteStarts = body.length === text.length ? starts : utf8Offsets(text, starts);
+    this.chunks.push({
+      first,
+      body,
+      starts: byteStarts,
+      held: new Uint8Array(n).fill(1),
+      heldCount: n,
+      cursor: 0,
+    });
     this.next = first + n;
     while (this.chunks.length > 1 && this.next - this.chunks[0]!.first > this.capacity) this.chunks.shift();
     this.skipGaps();
@@ -89,22 +103,25 @@ export class RecentReadings {
     const out: Reading[] = [];
     this.scan(afterSeq, limit, upToSeq, (c, from, to) => {
       for (let i = from; i <= to; i++)
-        out.push(JSON.parse(c.body.slice(c.starts[i]!, c.starts[i + 1]! - 1)) as Reading);
+        out.push(JSON.parse(c.body.toString('utf8', c.starts[i]!, c.starts[i + 1]! - 1)) as Reading);
     });
     return out;
   }
 
   /** Like peek, as the JSON of the rows (comma-separated) with the first and last seq and the count. */
   peekJson(afterSeq: number, limit: number, upToSeq: number): JsonRows | undefined {
-    const parts: string[] = [];
+    const parts: Buffer[] = [];
     let first = 0;
     let last = 0;
     const count = this.scan(afterSeq, limit, upToSeq, (c, from, to) => {
       if (parts.length === 0) first = c.first + from;
+      else parts.push(COMMA);
       last = c.first + to;
-      parts.push(c.body.slice(c.starts[from]!, c.starts[to + 1]! - 1));
+      parts.push(c.body.subarray(c.starts[from]!, c.starts[to + 1]! - 1));
     });
-    return count ? { first, last, count, json: parts.length === 1 ? parts[0]! : parts.join(',') } : undefined;
+    if (!count) return undefined;
+    // One run is a view of the stored bytes (no copy); several are joined.
+    return { first, last, count, json: parts.length === 1 ? parts[0]! : Buffer.concat(parts) };
   }
 
   /**
@@ -178,4 +195,13 @@ export class RecentReadings {
     while (!c.held[c.cursor]) c.cursor++;
     this.lowest = c.first + c.cursor;
   }
+}
+
+/** `starts` (UTF-16 offsets into text) as UTF-8 byte offsets. */
+function utf8Offsets(text: string, starts: Uint32Array): Uint32Array {
+  const bytes = new Uint32Array(starts.length);
+  bytes[0] = Buffer.byteLength(text.slice(0, starts[0]!));
+  for (let i = 1; i < starts.length; i++)
+    bytes[i] = bytes[i - 1]! + Buffer.byteLength(text.slice(starts[i - 1]!, starts[i]!));
+  return bytes;
 }

@@ -56,7 +56,7 @@ describe('edge outbox', () => {
         first: rows[0]!.seq,
         last: rows.at(-1)!.seq,
         count: rows.length,
-        json: JSON.stringify(rows).slice(1, -1),
+        json: Buffer.from(JSON.stringify(rows).slice(1, -1)),
       });
     };
     same(0, 100); // in memory
@@ -69,7 +69,7 @@ describe('edge outbox', () => {
     box = new Outbox(path); // now from SQLite
     same(0, 100);
     same(2, 2);
-    expect(box.peekJson(0, 100)!.json).toContain('"label":"a \\"quoted\\" \\\\ é\\u0001"');
+    expect(box.peekJson(0, 100)!.json.toString()).toContain('"label":"a \\"quoted\\" \\\\ é\\u0001"');
     box.close();
   });
 
@@ -305,7 +305,7 @@ describe('edge outbox', () => {
     const rows = box.peek(0, 10_000);
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 2495 }, (_, i) => i + 4));
     expect(rows[0]).toEqual({ seq: 4, device: 'm', ts: 1004, quality: 'good', values: { x: 4 } });
-    expect(box.peekJson(0, 2)!.json).toBe(JSON.stringify(rows.slice(0, 2)).slice(1, -1));
+    expect(box.peekJson(0, 2)!.json.toString()).toBe(JSON.stringify(rows.slice(0, 2)).slice(1, -1));
     expect(box.counterStates()).toEqual([{ device: 'm', field: 'litres', last: 12.5, offset: 65536 }]);
     expect(box.stats().droppedRoutine).toBe(7);
     // Priorities carried over: over the bound, routine readings go first, the events stay.

@@ -28,7 +28,7 @@ function add(window: RecentReadings, first: number, n: number): void {
 }
 
 /** What peekJson must equal: JSON.stringify of the rows peek gives, comma-separated. */
-const asJson = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join(',');
+const asJson = (rows: unknown[]) => Buffer.from(rows.map((r) => JSON.stringify(r)).join(','));
 
 describe('recent readings window (the publisher live lane)', () => {
   it('serves slices of the appends across chunks, skipping acknowledged holes, up to the limit', () => {
