@@ -162,6 +162,15 @@ export class Solution {
     this.dirtyList[this.nDirty++] = r;
   }
 
+  /** Number of routes marked dirty since clearDirty() (see dirtyRoute). */
+  get dirtyCount(): number {
+    return this.nDirty;
+  }
+
+  dirtyRoute(i: number): number {
+    return this.dirtyList[i]!;
+  }
+
   clearDirty(): void {
     for (let i = 0; i < this.nDirty; i++) this.dirtyMark[this.dirtyList[i]!] = 0;
     this.nDirty = 0;
