@@ -8,7 +8,7 @@
  * Options: --devices 1000 --interval 1000 --seconds 20 --warmup 3 --steady-after 60
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -41,6 +41,24 @@ const INTERVAL = Number(args.interval);
 const SECONDS = Number(args.seconds);
 const endpoints = Math.ceil(DEVICES / METERS_PER_ENDPOINT);
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+/**
+ * The agent runs inside this process, so it should run with the node flags the gateway's systemd
+ * unit gives it (`npm run bench:edge` does); the JSON says which were used, and a mismatch is logged.
+ */
+function nodeFlags() {
+  const unit = readFileSync(join(root, 'edge/deploy/linli-edge.service'), 'utf8');
+  const exec = /^ExecStart=\S*node((?:\s+--\S+)*)\s/m.exec(unit);
+  const wanted = (exec?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
+  // V8/node flags only: not the module loader (--import tsx) that runs the TypeScript.
+  const used = process.execArgv.filter((a) => a.startsWith('--') && !/^--(import|require)\b/.test(a));
+  const same = wanted.every((f) => used.includes(f));
+  if (!same)
+    log(
+      `note: the systemd unit runs node with ${wanted.join(' ')}; this run has ${used.join(' ') || 'none'}`,
+    );
+  return { unit: wanted, bench: used, same };
+}
 
 const ModbusRTU = ModbusSerial as unknown as typeof ModbusSerial.default;
 
@@ -216,6 +234,7 @@ try {
   const result = {
     bench: 'edge',
     machine: await machine(),
+    nodeFlags: nodeFlags(),
     devices: DEVICES,
     intervalMs: INTERVAL,
     maxConcurrentPerEndpoint: Number(args.inflight),
