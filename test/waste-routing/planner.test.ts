@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { offsetByMetres, parseOsrmTable } from '../../cloud/src/modules/waste-routing/geo.js';
+import { haversineM, offsetByMetres, parseOsrmTable } from '../../cloud/src/modules/waste-routing/geo.js';
 import { checkPlan } from '../../cloud/src/modules/waste-routing/plan-check.js';
 import {
   type FleetConfig,
+  locationsOffRoadMatrix,
   type PlanRequest,
   planRound,
   travelFor,
@@ -152,6 +153,23 @@ describe('round planner (multi-trip, prize-collecting)', () => {
     expect(() =>
       parseOsrmTable({ ...table, distances: [[0, null, 1, 1], ...table.distances.slice(1)] }, ids),
     ).toThrow(/no route/);
+    expect(locationsOffRoadMatrix(req)).toEqual([]);
+
+    // A bin registered after the table was made: planned on straight-line x detour, not refused.
+    const late = { binId: 'c', at: at(0, 200), volumeLiters: 100, forecastPct: 90 };
+    const withLate: PlanRequest = { ...req, stops: [...req.stops, late] };
+    expect(locationsOffRoadMatrix(withLate)).toEqual(['c']);
+    const tr = travelFor(withLate);
+    const n = tr.size; // dump 0, a 1, b 2, c 3, depot 4
+    expect(tr.dist[1 * n + 2]).toBe(100); // a -> b still from the table
+    expect(tr.dist[1 * n + 3]).toBeCloseTo(fleet.detourFactor * haversineM(at(0, 0), at(0, 200)), 6);
+    const planned = planRound(withLate);
+    expect(
+      planned.trucks
+        .flatMap((t) => t.visits.map((v) => v.binId))
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
   });
 
   describe('a re-plan with trucks already out', () => {

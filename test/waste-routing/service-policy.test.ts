@@ -104,4 +104,30 @@ describe('waste routing service: selection policy (SQLite stores, manual clock)'
       1000;
     expect(rest[0]!.expectedAt - scene().h.clock.now()).toBeCloseTo(legMs, -1);
   });
+
+  it('plans a bin the road matrix lacks on straight-line distance, and says so with the fix', async () => {
+    const plain = await service('trips').plan();
+    expect(plain.warnings).toBeUndefined();
+    const stops = binStops(plain);
+    const late = stops.find((st) => scene().name.get(st.binId!) === 'due-3')!;
+    const base = service('trips').config;
+    const places = [
+      { id: 'depot', at: base.depot! },
+      { id: 'dump', at: base.dump! },
+      ...stops
+        .filter((st) => st !== late)
+        .map((st) => ({ id: st.binId!, at: { lat: st.lat!, lon: st.lon! } })),
+    ];
+    const road = {
+      ids: places.map((p) => p.id),
+      distances: places.map((a) => places.map((b) => Math.round(1.3 * haversineM(a.at, b.at)))),
+    };
+    const withRoad = await scene()
+      .service({ ...base, road })
+      .plan();
+    expect(visited(withRoad)).toContain('due-3');
+    expect(withRoad.warnings).toHaveLength(1);
+    expect(withRoad.warnings![0]).toContain(late.binId!);
+    expect(withRoad.warnings![0]).toMatch(/add them to the roadMatrixFile/);
+  });
 });

@@ -93,21 +93,26 @@ export function buildTravel(
   const time = new Float64Array(n * n);
   const mps = (opts.speedKmh * 1000) / 3600;
   const index = road ? new Map(road.ids.map((id, i) => [id, i])) : undefined;
-  const rows = points.map((p) => {
-    if (!index) return -1;
-    const i = index.get(p.id);
-    if (i === undefined) throw new Error(`road matrix has no location "${p.id}"`);
-    return i;
-  });
+  // A location the road matrix lacks (a bin registered after the table was made) is reached on
+  // straight-line distance x detour, so the round is still planned; offRoadMatrix tells which.
+  const rows = points.map((p) => index?.get(p.id) ?? -1);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       if (i === j) continue;
-      const d = road
+      const onRoad = road && rows[i]! >= 0 && rows[j]! >= 0;
+      const d = onRoad
         ? road.distances[rows[i]!]![rows[j]!]!
         : opts.detourFactor * haversineM(points[i]!.at, points[j]!.at);
       dist[i * n + j] = d;
-      time[i * n + j] = road?.durations ? road.durations[rows[i]!]![rows[j]!]! : d / mps;
+      time[i * n + j] = onRoad && road.durations ? road.durations[rows[i]!]![rows[j]!]! : d / mps;
     }
   }
   return { size: n, dist, time };
+}
+
+/** The ids of `points` a road matrix has no row for (none without a matrix). */
+export function offRoadMatrix(points: readonly { id: string }[], road?: RoadMatrix): string[] {
+  if (!road) return [];
+  const known = new Set(road.ids);
+  return [...new Set(points.map((p) => p.id).filter((id) => !known.has(id)))];
 }

@@ -22,7 +22,7 @@
  * The solver assumes symmetric distances; a road matrix is symmetrised for the search and each
  * trip is then driven in whichever direction the real (asymmetric) matrix makes shorter.
  */
-import { buildTravel, type GeoPoint, type RoadMatrix, type Travel } from './geo.js';
+import { buildTravel, type GeoPoint, offRoadMatrix, type RoadMatrix, type Travel } from './geo.js';
 import { type LevelTripsOptions, levelTrips } from './selection.js';
 import { createInstance, solve } from './solver/index.js';
 
@@ -133,15 +133,24 @@ export interface Plan {
  * Node layout of the travel matrices: 0 = dump, 1..n = stops, n + 1 = depot (depotNode), then
  * n + 2 + k = the position of trucksOut[k] (startNode).
  */
-export function travelFor(req: Pick<PlanRequest, 'stops' | 'fleet' | 'road' | 'trucksOut'>): Travel {
-  const points = [
+export function travelFor(req: TravelRequest): Travel {
+  return buildTravel(travelPoints(req), req.fleet, req.road);
+}
+
+type TravelRequest = Pick<PlanRequest, 'stops' | 'fleet' | 'road' | 'trucksOut'>;
+
+function travelPoints(req: TravelRequest) {
+  return [
     { id: 'dump', at: req.fleet.dump },
     ...req.stops.map((s) => ({ id: s.locationId ?? s.binId, at: s.at })),
     { id: 'depot', at: req.fleet.depot },
     ...(req.trucksOut ?? []).map((t) => ({ id: t.locationId, at: t.at })),
   ];
-  return buildTravel(points, req.fleet, req.road);
 }
+
+/** Locations of a request its road matrix lacks: travelFor reaches them on straight-line distance x detour. */
+export const locationsOffRoadMatrix = (req: TravelRequest): string[] =>
+  offRoadMatrix(travelPoints(req), req.road);
 
 export const depotNode = (req: Pick<PlanRequest, 'stops'>) => req.stops.length + 1;
 

@@ -31,7 +31,12 @@ export function wasteRoutingJobs(service: WasteRoutingService): WasteJob[] {
       timezone,
       run: async () => {
         const round = await service.plan();
-        return { date: round.date, trucks: round.trucks.length, km: round.distanceM / 1000 };
+        return {
+          date: round.date,
+          trucks: round.trucks.length,
+          km: round.distanceM / 1000,
+          ...(round.warnings ? { warnings: round.warnings } : {}),
+        };
       },
     },
     {

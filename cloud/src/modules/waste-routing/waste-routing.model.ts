@@ -74,6 +74,8 @@ export interface RoundView {
   distanceM: number;
   baselineM: number;
   trucks: TruckRouteView[];
+  /** On the answer of a plan only: what it could not do as configured, and the fix. */
+  warnings?: string[];
 }
 
 export interface DayStats {

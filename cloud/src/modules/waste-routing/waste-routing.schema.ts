@@ -35,6 +35,11 @@ export const RoundSchema = Type.Object({
   distanceM: Type.Number(),
   baselineM: Type.Number({ description: 'a fixed round of all bins that day' }),
   trucks: Type.Array(TruckRouteSchema),
+  warnings: Type.Optional(
+    Type.Array(Type.String(), {
+      description: 'what the plan just made could not do as configured, and the fix',
+    }),
+  ),
 });
 
 export const StopOutcomeSchema = Type.Union([

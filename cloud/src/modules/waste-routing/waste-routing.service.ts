@@ -15,6 +15,7 @@ import { localDate, localInstant } from './local-time.js';
 import {
   depotNode,
   type FleetConfig,
+  locationsOffRoadMatrix,
   type Plan,
   type PlanRequest,
   planRound,
@@ -119,7 +120,15 @@ export class WasteRoutingService {
     };
     await this.repo.savePlan(round, this.rows(round.id, request, plan, kept));
     await this.checkUrgent();
-    return this.round(date);
+    const view = await this.round(date);
+    const offMatrix = locationsOffRoadMatrix(request);
+    if (offMatrix.length === 0) return view;
+    return {
+      ...view,
+      warnings: [
+        `road matrix has no location for ${offMatrix.join(', ')}: planned on straight-line distance x ${fleet.detourFactor}; add them to the roadMatrixFile table (ids and rows) and restart`,
+      ],
+    };
   }
 
   /**
