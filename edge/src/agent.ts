@@ -24,7 +24,7 @@ export interface AgentOptions {
   reloadLocal?: () => EdgeConfig;
   /** How long a new remote config may go without any device answering before it is rolled back. */
   verifyMs?: number;
-  /** Poll times are rounded up to this grid, ms (PollScheduler; default DEFAULT_GRID_MS). */
+  /** Poll times are rounded up to this grid, ms (PollScheduler; default pollGridFor the devices' intervals). */
   pollGridMs?: number;
   /** How long routine readings may wait to be appended together, ms (AppendBatcher; default 100). */
   appendLingerMs?: number;

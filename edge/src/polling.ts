@@ -12,11 +12,23 @@ export type ReadingSink = (reading: PrioritizedReading) => void;
 export interface PollingOptions {
   /** Counter continuity state; the agent passes the one persisted with its outbox. */
   counters?: CounterBook;
-  /** Poll times are rounded up to this grid, ms (see PollScheduler). */
+  /** Poll times are rounded up to this grid, ms (see PollScheduler); default pollGridFor the devices. */
   gridMs?: number;
 }
 
-export const DEFAULT_GRID_MS = 100;
+/** Grid steps tried, coarsest first (see pollGridFor). */
+const GRID_STEPS_MS = [200, 100, 50, 20, 10, 5, 2, 1];
+
+/**
+ * The poll-time grid for a set of devices: the coarsest step, at most 200 ms, that divides every
+ * poll interval, so putting polls on it never makes one late. A coarser grid means fewer timer
+ * wakeups, which is most of what a poll costs here: bench:edge's steady state measured 18.0 and
+ * 23.6 µs per reading at 200 ms against 29.5 and 28.0 at 100 ms (2 alternated pairs; 500 ms gave
+ * 22.9, 1000 ms 27.3), jitter p99 0.2 % of the interval for each.
+ */
+export function pollGridFor(intervalsMs: readonly number[]): number {
+  return GRID_STEPS_MS.find((g) => intervalsMs.every((i) => i % g === 0)) ?? 1;
+}
 
 /** Checks that every device names a known profile; the message lists what is known. */
 export function checkProfiles(config: EdgeConfig, profiles: Map<string, DeviceProfile>): void {
@@ -44,7 +56,9 @@ export class PollingSet {
     options: PollingOptions = {},
   ) {
     checkProfiles(config, profiles);
-    this.scheduler = new PollScheduler(options.gridMs ?? DEFAULT_GRID_MS);
+    this.scheduler = new PollScheduler(
+      options.gridMs ?? pollGridFor(config.devices.map((d) => d.pollIntervalMs)),
+    );
     const counters = options.counters ?? new CounterBook();
     this.buses = new Map(config.buses.map((b) => [b.id, new ModbusBus(b)]));
     const classifiers = new Map<string, PriorityClassifier>();
