@@ -34,6 +34,12 @@ export interface WasteRoutingConfig {
   /** trips: top-up bins offered beyond the trips' free room, in trips (selection.ts levelTrips). */
   overOfferTrips: number;
   /**
+   * trips: optional tails (planner TripsFirstOptions.tailLiters), % of the truck's payload: after
+   * the solver fills each trip to planLoadPct, optional bins are appended to its end up to this
+   * share, for the crew to skip when the truck is full (reason truck_full). 0: no tails.
+   */
+  tailLoadPct: number;
+  /**
    * Local times (HH:MM) of the intraday checks on live readings (service.checkIntraday): a bin
    * off today's round at `urgentPct` or forecast to overflow before the next round gets a re-plan.
    */
@@ -87,6 +93,7 @@ export const DEFAULT_WASTE_CONFIG: WasteRoutingConfig = {
   policy: 'trips',
   keepPct: 15,
   overOfferTrips: 1,
+  tailLoadPct: 0,
   intradayChecks: ['13:00', '16:30', '20:30'],
   urgentPct: 90,
   pointRadiusM: 10,
