@@ -128,6 +128,11 @@ describe('planner tripsFirst', () => {
       expect(rest.filter((v) => v.kind === 'bin').every((v) => v.optional)).toBe(true);
       expect(rest.find((v) => v.kind !== 'bin')!.kind).toBe('dump');
     }
+    // The independent check takes the tail (optional, within tailLiters) and nothing more.
+    expect(checkPlan({ ...req, tripsFirst: { tailLiters: 1300 } }, tailed, travelFor(req)).errors).toEqual(
+      [],
+    );
+    expect(checkPlan({ ...req, tripsFirst: true }, tailed, travelFor(req)).feasible).toBe(false);
     // Skipped lists only what no trip took.
     const visited = new Set(bins.map((v) => v.binId));
     expect(tailed.skipped.filter((id) => visited.has(id))).toEqual([]);
