@@ -2,7 +2,7 @@
  * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --households 2000 --provisioning peak|average
  *   --checks 13:00,16:30,20:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.95 --point-mates on|off
  *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30 --policy trips|prize
- *   --keep-pct 15 --over-offer 1 --tail-load 0 --skip-full on|off --no-margin-run on|off]
+ *   --keep-pct 15 --over-offer 1 --tail-load 1.1 --skip-full on|off --no-margin-run on|off]
  *   (EVAL_DEBUG=1: per-day detail on stderr)
  *
  * Per seed, simulates a community's bins (firmware-sim's BinModel under a ManualClock, no Modbus):
@@ -63,7 +63,7 @@ const { values: args } = parseArgs({
     policy: { type: 'string', default: 'trips' },
     'keep-pct': { type: 'string', default: '15' },
     'over-offer': { type: 'string', default: '1' },
-    'tail-load': { type: 'string', default: '0' },
+    'tail-load': { type: 'string', default: '1.1' },
     'skip-full': { type: 'string', default: 'on' },
     'no-margin-run': { type: 'string', default: 'on' },
   },
