@@ -2,7 +2,8 @@
  * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --households 2000 --provisioning peak|average
  *   --checks 13:00,16:30,20:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.95 --point-mates on|off
  *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30 --policy trips|prize
- *   --keep-pct 15 --over-offer 1 --no-margin-run on|off]   (EVAL_DEBUG=1: per-day detail on stderr)
+ *   --keep-pct 15 --over-offer 1 --tail-load 1.1 --skip-full on|off --no-margin-run on|off]
+ *   (EVAL_DEBUG=1: per-day detail on stderr)
  *
  * Per seed, simulates a community's bins (firmware-sim's BinModel under a ManualClock, no Modbus):
  * by default a street office's community of 2,000 households (waste-community.ts makeCommunity);
@@ -17,7 +18,8 @@
  * Per plan: trips to the station (unloadings) and their mean load (% of payload), km between bins
  * vs km to/from the depot and the station (where the km go). The planner runs on an iteration
  * budget only, so a seed's figures do not depend on the machine's load.
- * All are driven through the same executor (real levels, extra dump trips when the truck is full);
+ * All are driven through the same executor (real levels, extra dump trips when the truck is full;
+ * with `--skip-full on` an optional stop that does not fit is skipped instead, reason truck_full);
  * an overflow is counted the same way for all (a bin reaching 100 % before it is emptied).
  * Prints JSON: per seed and the median over seeds.
  */
@@ -61,6 +63,8 @@ const { values: args } = parseArgs({
     policy: { type: 'string', default: 'trips' },
     'keep-pct': { type: 'string', default: '15' },
     'over-offer': { type: 'string', default: '1' },
+    'tail-load': { type: 'string', default: '1.1' },
+    'skip-full': { type: 'string', default: 'on' },
     'no-margin-run': { type: 'string', default: 'on' },
   },
 });
@@ -75,6 +79,13 @@ const TRIPS_FIRST = POLICY === 'trips';
 const KEEP_PCT = Number(args['keep-pct']);
 /** trips policy: top-up bins offered beyond the trips' room, in trips (levelTrips overOfferTrips). */
 const OVER_OFFER = Number(args['over-offer']);
+/**
+ * trips policy: optional tails (planner TripsFirstOptions.tailLiters), a trip planned up to this
+ * share of the real payload with optional bins after its last one (e.g. 1.1); 0: none.
+ */
+const TAIL_LOAD = Number(args['tail-load']);
+/** The crew skips an optional stop that does not fit the truck (truck_full) instead of unloading. */
+const SKIP_FULL = args['skip-full'] !== 'off';
 /** EVAL_DEBUG=1: each day's rounds, checks and trips on stderr. */
 const DEBUG = Boolean(process.env.EVAL_DEBUG);
 const DAYS = Number(args.days);
@@ -188,6 +199,14 @@ function fixedSequences(bins: SimBin[], stops: PlanRequest['stops'], seed: numbe
   return plan.trucks.map((t) => t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump'));
 }
 
+/** A plan's optional stops (the crew may skip them when the truck is full), with --skip-full on. */
+const optionalOf = (visits: readonly { binId?: string; optional?: boolean }[]): Set<string> =>
+  new Set(SKIP_FULL ? visits.flatMap((v) => (v.optional && v.binId ? [v.binId] : [])) : []);
+
+/** PlanRequest.tripsFirst with the optional tails of --tail-load. */
+const withTail = (tripsFirst: false | { overOfferTrips: number }) =>
+  tripsFirst && TAIL_LOAD > 0 ? { ...tripsFirst, tailLiters: TAIL_LOAD * fleet.capacityLiters } : tripsFirst;
+
 /** Litres each planned trip holds when it reaches the dump (its last bin's load on board). */
 function plannedTripLoads(visits: readonly { kind: string; loadLiters: number }[]): number[] {
   return visits.flatMap((v, i) => (v.kind === 'dump' && i > 0 ? [visits[i - 1]!.loadLiters] : []));
@@ -202,6 +221,7 @@ interface Drive {
   tripLitres: number;
   betweenBinsKm: number;
   depotDumpKm: number;
+  skippedFull: number;
 }
 const newDrive = (): Drive => ({
   km: 0,
@@ -211,6 +231,7 @@ const newDrive = (): Drive => ({
   tripLitres: 0,
   betweenBinsKm: 0,
   depotDumpKm: 0,
+  skippedFull: 0,
 });
 function addDrive(d: Drive, e: ReturnType<typeof executeRoute>) {
   d.km += e.distanceM / 1000;
@@ -220,6 +241,7 @@ function addDrive(d: Drive, e: ReturnType<typeof executeRoute>) {
   d.tripLitres += e.tripLoads.reduce((a, b) => a + b, 0);
   d.betweenBinsKm += e.betweenBinsM / 1000;
   d.depotDumpKm += e.depotDumpM / 1000;
+  d.skippedFull += e.skippedFull.length;
 }
 
 interface Totals {
@@ -234,6 +256,8 @@ interface Totals {
   overflowEvents: number;
   fullBinHours: number;
   extraDumpTrips: number;
+  /** Optional stops the crew skipped because the truck was full (truck_full). */
+  optionalSkippedFull: number;
   truckDays: number;
   /** Waste collected, litres. */
   litresCollected: number;
@@ -261,6 +285,7 @@ function totals(bins: SimBin[], d: Drive, truckDays: number): Totals {
     overflowEvents: bins.reduce((s, b) => s + b.overflowEvents, 0),
     fullBinHours: round(bins.reduce((s, b) => s + b.fullMinutes, 0) / 60),
     extraDumpTrips: extra,
+    optionalSkippedFull: d.skippedFull,
     truckDays,
     litresCollected: Math.round(
       bins.reduce(
@@ -376,7 +401,7 @@ function runOptimised(seed: number, marginQ: number) {
         startAt: pickupAt,
         maxIterations: ITER,
         seed: seed + d,
-        tripsFirst,
+        tripsFirst: withTail(tripsFirst),
       };
       const plan = planRound(req);
       if (!checkPlan(req, plan, travelFor(req)).feasible) infeasible++;
@@ -385,7 +410,9 @@ function runOptimised(seed: number, marginQ: number) {
       for (const t of plan.trucks) {
         const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');
         for (const x of seq) planned.add(x);
-        const e = executeRoute(seq, pickupAt, exec);
+        const e = executeRoute(seq, pickupAt, exec, optionalOf(t.visits));
+        // A bin left for truck_full is not handled: the checks watch it, a re-plan may offer it.
+        for (const x of e.skippedFull) planned.delete(x);
         addDrive(drive, e);
         maxTruckMin = Math.max(maxTruckMin, e.minutes);
         truckDays++;
@@ -452,13 +479,14 @@ function runOptimised(seed: number, marginQ: number) {
         startAt: checkAt,
         maxIterations: ITER,
         seed: seed + d + c,
-        tripsFirst,
+        tripsFirst: withTail(tripsFirst),
       });
       for (const t of plan.trucks) {
         const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');
         checkBins += seq.filter((x) => x !== 'dump').length;
         for (const x of seq) planned.add(x);
-        const e = executeRoute(seq, checkAt, exec);
+        const e = executeRoute(seq, checkAt, exec, optionalOf(t.visits));
+        for (const x of e.skippedFull) planned.delete(x);
         addDrive(drive, e);
         truckDays++;
         out = true;
@@ -552,7 +580,8 @@ const perSeed = SEEDS.map((seed) => {
   };
   console.error(
     `seed ${seed}: fixed ${fixed.km} km ${fixed.overflowEvents} ovf ${fixed.binsCollected} bins | ` +
-      `optimised ${optimised.km} km ${optimised.overflowEvents} ovf ${optimised.binsCollected} bins (${row.kmSavedPct}%) | ` +
+      `optimised ${optimised.km} km ${optimised.overflowEvents} ovf ${optimised.binsCollected} bins (${row.kmSavedPct}%) ` +
+      `${optimised.optionalSkippedFull} skipped full, ${optimised.extraDumpTrips} extra dump | ` +
       `trips ${fixed.trips} at ${fixed.meanTripLoadPct}% vs ${optimised.trips} at ${optimised.meanTripLoadPct}% | ` +
       `km bins/haul ${fixed.kmBetweenBins}/${fixed.kmDepotAndDump} vs ${optimised.kmBetweenBins}/${optimised.kmDepotAndDump} | ` +
       (noMargin
@@ -589,6 +618,8 @@ console.log(
         policy: TRIPS_FIRST ? 'trips' : 'prize',
         keepPct: TRIPS_FIRST ? KEEP_PCT : undefined,
         overOfferTrips: TRIPS_FIRST ? OVER_OFFER : undefined,
+        tailLoad: TRIPS_FIRST ? TAIL_LOAD : undefined,
+        skipFull: SKIP_FULL,
         urgentPct: URGENT_PCT,
       },
       perSeed,

@@ -1,7 +1,9 @@
 /**
  * Drives a truck's route through the simulated bins: what actually happens, as opposed to what was
  * planned. The truck goes to each bin in order, finds its real level, and when the next bin's waste
- * does not fit it first unloads at the dump (an extra trip the plan did not foresee). Both the
+ * does not fit it first unloads at the dump (an extra trip the plan did not foresee), unless the
+ * bin is an optional stop (`optional`: not forecast to need this round): the crew skips it
+ * (reported `truck_full`) and drives on, as the product's crews do. Both the
  * optimised plan and the fixed round are executed by this same function, so their km compare fairly.
  */
 import type { Travel } from '../../cloud/src/modules/waste-routing/geo.js';
@@ -18,6 +20,8 @@ export interface Execution {
   betweenBinsM: number;
   /** Metres on legs to or from the depot or the dump (the haul). */
   depotDumpM: number;
+  /** Optional stops skipped because their waste did not fit the truck (skip reason truck_full). */
+  skippedFull: string[];
 }
 
 export interface ExecuteOptions {
@@ -31,7 +35,12 @@ export interface ExecuteOptions {
 }
 
 /** `sequence`: bin ids and 'dump' markers in driving order, starting and ending at the depot. */
-export function executeRoute(sequence: readonly string[], start: number, o: ExecuteOptions): Execution {
+export function executeRoute(
+  sequence: readonly string[],
+  start: number,
+  o: ExecuteOptions,
+  optional: ReadonlySet<string> = new Set(),
+): Execution {
   const N = o.travel.size;
   const depot = N - 1;
   let at = depot;
@@ -42,6 +51,7 @@ export function executeRoute(sequence: readonly string[], start: number, o: Exec
   let extra = 0;
   let between = 0;
   const tripLoads: number[] = [];
+  const skippedFull: string[] = [];
   const go = (to: number) => {
     const leg = o.travel.dist[at * N + to]!;
     if (at !== 0 && at !== depot && to !== 0 && to !== depot) between += leg;
@@ -66,6 +76,10 @@ export function executeRoute(sequence: readonly string[], start: number, o: Exec
     const arrive = t + o.travel.time[at * N + node]! * 1000;
     const volume = (Math.min(100, bin.advance(arrive)) / 100) * bin.model.capacityLitres;
     if (load + volume > o.capacityLiters + 1e-9 && load > 0) {
+      if (optional.has(step)) {
+        skippedFull.push(step);
+        continue;
+      }
       unload();
       extra++;
     }
@@ -85,5 +99,6 @@ export function executeRoute(sequence: readonly string[], start: number, o: Exec
     tripLoads,
     betweenBinsM: between,
     depotDumpM: dist - between,
+    skippedFull,
   };
 }

@@ -105,6 +105,40 @@ describe('planner tripsFirst', () => {
     expect(first.skipped.length + visited.size - 1).toBe(req.stops.length);
   });
 
+  it("tailLiters: optional bins after each trip's last bin, beyond the planned payload, marked optional", () => {
+    const req = scene();
+    const plain = planRound({ ...req, tripsFirst: true });
+    const tailed = planRound({ ...req, tripsFirst: { tailLiters: 1300 } });
+    const mandatory = new Set(req.stops.filter((s) => s.prizeM === undefined).map((s) => s.binId));
+    // The same one trip, its solver part within the planned payload and then a tail of optional
+    // bins (volume 150 L each) up to 1,300 L: two more bins than without tails.
+    expect(trips(tailed)).toBe(trips(plain));
+    const bins = tailed.trucks.flatMap((t) => t.visits).filter((v) => v.kind === 'bin');
+    expect(bins.length).toBe(
+      plain.trucks.flatMap((t) => t.visits).filter((v) => v.kind === 'bin').length + 2,
+    );
+    for (const v of bins) expect(v.optional === true).toBe(!mandatory.has(v.binId!));
+    expect(Math.max(...bins.map((v) => v.loadLiters))).toBe(1200);
+    // The tail is the trip's end: every bin past the planned payload is optional, and after them
+    // comes the dump, so a crew that skips them for a full truck skips nothing mandatory.
+    for (const t of tailed.trucks) {
+      const over = t.visits.findIndex((v) => v.kind === 'bin' && v.loadLiters > fleet.capacityLiters);
+      expect(over).toBeGreaterThan(0);
+      const rest = t.visits.slice(over);
+      expect(rest.filter((v) => v.kind === 'bin').every((v) => v.optional)).toBe(true);
+      expect(rest.find((v) => v.kind !== 'bin')!.kind).toBe('dump');
+    }
+    // The independent check takes the tail (optional, within tailLiters) and nothing more.
+    expect(checkPlan({ ...req, tripsFirst: { tailLiters: 1300 } }, tailed, travelFor(req)).errors).toEqual(
+      [],
+    );
+    expect(checkPlan({ ...req, tripsFirst: true }, tailed, travelFor(req)).feasible).toBe(false);
+    // Skipped lists only what no trip took.
+    const visited = new Set(bins.map((v) => v.binId));
+    expect(tailed.skipped.filter((id) => visited.has(id))).toEqual([]);
+    expect(tailed.skipped.length + visited.size).toBe(req.stops.length);
+  });
+
   it('is reproducible with an iteration budget (no wall-clock cut)', () => {
     const req = { ...scene(), tripsFirst: true };
     expect(planRound(req).distanceM).toBe(planRound(req).distanceM);

@@ -138,6 +138,20 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
       (await api('POST', `/api/waste/stops/${a!.id}`, crew, { status: 'skipped', reason: 'lost' }))
         .statusCode,
     ).toBe(400);
+    // truck_full is for optional stops only: a mandatory one (forecast to fill before the next
+    // round) is refused with the reason and stays pending. The route says which stops are optional.
+    for (const s of binStops(round)) expect(typeof s.optional).toBe('boolean');
+    const c = binStops(round).find((s) => s.id !== a!.id && s.id !== b!.id && !s.optional)!;
+    const full = await api('POST', `/api/waste/stops/${c.id}`, crew, {
+      status: 'skipped',
+      reason: 'truck_full',
+    });
+    expect(full.statusCode).toBe(409);
+    expect(full.json()).toMatchObject({ error: 'mandatory_stop_truck_full' });
+    expect((full.json() as { message: string }).message).toContain(c.id);
+    expect(
+      binStops((await api('GET', '/api/waste/routes?date=2025-03-03', crew)).json() as RoundView),
+    ).toContainEqual(expect.objectContaining({ id: c.id, status: 'pending' }));
 
     const replanned = (await api('POST', '/api/waste/plan', crew)).json() as RoundView;
     const stops = binStops(replanned);

@@ -9,7 +9,10 @@ import { BIN_LITRES, DUE_WARM_COLD, useWasteScene } from '../support/waste-scene
 
 const BINS = DUE_WARM_COLD;
 
-/** A deployment's settings file: its own trucks, payload, plan load, depot and dump. */
+/**
+ * A deployment's settings file: its own trucks, payload, plan load, depot and dump; no optional
+ * tails, so a trip is the solver's fill alone (tails: service-truck-full.test.ts).
+ */
 const settingsFile = (planLoadPct: number) => `
 depot: { lat: 31.2300, lon: 121.4650 }
 dump: { lat: 31.2500, lon: 121.4900 }
@@ -17,6 +20,7 @@ fleet:
   vehicleIds: [hw-van-07]
   capacityLiters: 1000
   planLoadPct: ${planLoadPct}
+tailLoadPct: 0
 maxIterations: 20000
 timeLimitMs: 30000
 `;

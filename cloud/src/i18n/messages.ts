@@ -241,6 +241,11 @@ export const MESSAGES: Record<string, Record<Language, Render>> = {
     en: (p) => `no round planned for ${p.date}`,
   },
   not_a_bin: { 'zh-CN': () => '只有垃圾桶站点可以上报', en: () => 'only bin stops are reported' },
+  mandatory_stop_truck_full: {
+    'zh-CN': (p) => `站点 ${p.id} 是必收站点，车满时请先去中转站卸车再回来清运，不能以“车满”跳过`,
+    en: (p) =>
+      `stop ${p.id} is mandatory (forecast to fill before the next round): when the truck is full, unload at the station and come back; only optional stops may be skipped for truck_full`,
+  },
   already_reported: {
     'zh-CN': (p) => `站点 ${p.id} 已上报过（${p.status === 'done' ? '已清运' : '已跳过'}）`,
     en: (p) => `stop ${p.id} is already ${p.status}`,

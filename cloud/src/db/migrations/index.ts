@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as registry from './0001-registry.js';
 import * as governance from './0002-governance.js';
 import * as wasteRouting from './0003-waste-routing.js';
+import * as wasteStopOptional from './0004-waste-stop-optional.js';
 
 /**
  * Migrations live in code (not read from a folder at run time) so they ship inside the bundle
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0001-registry': registry,
   '0002-governance': governance,
   '0003-waste-routing': wasteRouting,
+  '0004-waste-stop-optional': wasteStopOptional,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,9 @@
 /**
  * Independent feasibility check of a round's plan (shares no code with the planner): every
  * mandatory bin exactly once, no bin twice, each trip's load within capacity and closed by a dump
- * visit, each truck back at the depot within its shift, and the distance recomputed. A truck out
+ * visit (with optional tails, PlanRequest.tripsFirst.tailLiters: an optional bin may take the trip
+ * up to tailLiters, a mandatory one only within capacity, so a crew that leaves the optional bins
+ * that do not fit never needs an unplanned unloading for a mandatory one), each truck back at the depot within its shift, and the distance recomputed. A truck out
  * (PlanRequest.trucksOut) starts where it is, with its load on board, and must be in the plan.
  */
 import type { Travel } from './geo.js';
@@ -22,6 +24,7 @@ export function checkPlan(req: PlanRequest, plan: Plan, travel: Travel): PlanChe
   const index = new Map(req.stops.map((s, i) => [s.binId, i + 1]));
   const seen = new Map<string, number>();
   let total = 0;
+  const tail = typeof req.tripsFirst === 'object' ? (req.tripsFirst.tailLiters ?? 0) : 0;
   if (plan.trucks.length > req.fleet.vehicleIds.length) errors.push(`uses ${plan.trucks.length} trucks`);
   for (const t of out)
     if (!plan.trucks.some((x) => x.vehicleId === t.vehicleId))
@@ -42,9 +45,12 @@ export function checkPlan(req: PlanRequest, plan: Plan, travel: Travel): PlanChe
       at = node;
       if (v.kind === 'bin') {
         seen.set(v.binId!, (seen.get(v.binId!) ?? 0) + 1);
-        load += Math.min(req.fleet.capacityLiters, req.stops[node - 1]!.volumeLiters);
+        const stop = req.stops[node - 1]!;
+        load += Math.min(req.fleet.capacityLiters, stop.volumeLiters);
         open = true;
-        if (load > req.fleet.capacityLiters + 1e-6)
+        const limit =
+          stop.prizeM !== undefined ? Math.max(req.fleet.capacityLiters, tail) : req.fleet.capacityLiters;
+        if (load > limit + 1e-6)
           errors.push(`${truck.vehicleId}: load ${load} L over capacity at ${v.binId}`);
       } else if (v.kind === 'dump') {
         load = 0;

@@ -93,16 +93,32 @@ export interface PlanRequest {
    * only top them up to the payload, at prizes of `prizeShare` x their share of a trip's haul
    * (replacing their own prizeM). Left optional stops are reported as skipped.
    */
-  tripsFirst?: boolean | Omit<LevelTripsOptions, 'tripLiters' | 'tripCostM'>;
+  tripsFirst?: boolean | TripsFirstOptions;
   seed?: number;
   onProgress?: (bestObjective: number, elapsedMs: number, iteration: number) => void;
   /** Warm start: trips as bin id lists (e.g. the pending part of the current plan). */
   initialTrips?: readonly (readonly string[])[];
 }
 
+/** PlanRequest.tripsFirst's options: levelTrips' own, and the trips' optional tails. */
+export interface TripsFirstOptions extends Omit<LevelTripsOptions, 'tripLiters' | 'tripCostM'> {
+  /**
+   * Optional tails: after the solver (which fills each trip to the planned payload,
+   * `fleet.capacityLiters`), each trip gets optional bins appended after its last bin, before the
+   * dump, while its forecast litres stay within `tailLiters` (e.g. 110 % of the truck's real
+   * payload) and the bin is worth its detour (levelTrips' prize). The crew skips such a stop when
+   * the truck is full (skip reason `truck_full`, optional stops only), so a trip leaves the
+   * community as full as the real waste allows instead of at the planned share. Not for a truck
+   * out with a load (its trip's room is its own). Unset: no tails.
+   */
+  tailLiters?: number;
+}
+
 export interface PlannedVisit {
   kind: 'bin' | 'dump' | 'depot';
   binId?: string;
+  /** A bin the round may leave (not forecast to need this round): skipped when the truck is full. */
+  optional?: boolean;
   /** Trip number within the truck's day (0-based); dump visits close a trip. */
   trip: number;
   arrivalAt: number;
@@ -204,6 +220,7 @@ export function planRound(req: PlanRequest): Plan {
 
 function planSelected(req: PlanRequest): Plan {
   if (!req.tripsFirst) return planStops(req);
+  const tripCostM = haulM(req);
   const level = levelTrips(
     [
       ...req.stops.map((s) => ({
@@ -224,7 +241,7 @@ function planSelected(req: PlanRequest): Plan {
     {
       ...(req.tripsFirst === true ? {} : req.tripsFirst),
       tripLiters: req.fleet.capacityLiters,
-      tripCostM: haulM(req),
+      tripCostM,
     },
   );
   const stops: StopInput[] = [];
@@ -242,13 +259,42 @@ function planSelected(req: PlanRequest): Plan {
       levelled.push({ ...s, prizeM: prize });
     } else left.push(s.binId);
   }
+  const tail = tailOf(req, left, tripCostM);
   // At most level.trips trips, so top-ups fill them and never open one.
-  const limited = planStops({ ...req, stops }, level.trips);
+  const limited = planStops({ ...req, stops }, level.trips, tail);
   // Mandatory bins that do not pack into them (or the solver's fixed-fleet failure, see
   // solveTrips): any number of trips, with the levelled prizes only, which together stay below
   // one trip's haul, so the extra trips are the mandatory bins' own.
-  const plan = limited ?? planStops({ ...req, stops: levelled });
-  return { ...plan, skipped: [...left, ...plan.skipped] };
+  const plan = limited ?? planStops({ ...req, stops: levelled }, undefined, tail);
+  const tailed = new Set(
+    plan.trucks.flatMap((t) => t.visits.flatMap((v) => (v.binId !== undefined ? [v.binId] : []))),
+  );
+  return { ...plan, skipped: [...left.filter((id) => !tailed.has(id)), ...plan.skipped] };
+}
+
+/** Optional tails of a trips-first plan (TripsFirstOptions.tailLiters). */
+interface Tail {
+  /** Litres a trip may be planned to with its tail. */
+  liters: number;
+  /** Optional bins the solver was not offered (levelTrips left them), still tail candidates. */
+  stops: StopInput[];
+  /** Metres a tail bin is worth (levelTrips' prize for its litres). */
+  worthM: (volumeLiters: number) => number;
+}
+
+function tailOf(req: PlanRequest, left: readonly string[], tripCostM: number): Tail | undefined {
+  const o = typeof req.tripsFirst === 'object' ? req.tripsFirst : undefined;
+  if (!o?.tailLiters) return undefined;
+  const leftIds = new Set(left);
+  const share = o.prizeShare ?? 0.8;
+  return {
+    liters: o.tailLiters,
+    // Bins under their keepLiters stay left, as levelTrips leaves them.
+    stops: req.stops.filter(
+      (s) => leftIds.has(s.binId) && s.volumeLiters > 0 && s.volumeLiters >= (s.keepLiters ?? 0),
+    ),
+    worthM: (v) => (share * tripCostM * Math.min(v, req.fleet.capacityLiters)) / req.fleet.capacityLiters,
+  };
 }
 
 /**
@@ -277,24 +323,27 @@ function carriedStops(req: Pick<PlanRequest, 'trucksOut' | 'fleet'>): (StopInput
     }));
 }
 
-function planStops(outer: PlanRequest): Plan;
-function planStops(outer: PlanRequest, maxTrips: number | undefined): Plan | undefined;
-function planStops(outer: PlanRequest, maxTrips?: number): Plan | undefined {
+function planStops(outer: PlanRequest, maxTrips?: undefined, tail?: Tail): Plan;
+function planStops(outer: PlanRequest, maxTrips: number | undefined, tail?: Tail): Plan | undefined;
+function planStops(outer: PlanRequest, maxTrips?: number, tail?: Tail): Plan | undefined {
   const n = outer.stops.length;
   if (n === 0 && !outer.trucksOut?.length)
     return { trucks: [], skipped: [], distanceM: 0, iterations: 0, elapsedMs: 0 };
   // Loaded trucks out become stops n + 1.. of the search (node layout of travelFor on `req`).
   const carried = carriedStops(outer);
-  const req: PlanRequest = carried.length > 0 ? { ...outer, stops: [...outer.stops, ...carried] } : outer;
+  const search: PlanRequest = carried.length > 0 ? { ...outer, stops: [...outer.stops, ...carried] } : outer;
   const carriedNode = new Map(carried.map((c, k) => [n + 1 + k, c.vehicleId]));
-  const tr = travelFor(req);
+  // Tail candidates the solver is not offered come after them (the search's nodes keep their
+  // numbers; only the depot and trucks out move, and everything after the search uses `req`).
+  const extra = tail?.stops ?? [];
+  const req: PlanRequest = extra.length > 0 ? { ...search, stops: [...search.stops, ...extra] } : search;
+  const trSearch = travelFor(search);
+  const tr = extra.length > 0 ? travelFor(req) : trSearch;
   const trips =
-    req.stops.length === 0
+    search.stops.length === 0
       ? { routes: [], iterations: 0, elapsedMs: 0 }
-      : solveTrips(req, tr, maxTrips, carriedNode);
+      : solveTrips(search, trSearch, maxTrips, carriedNode);
   if (!trips) return undefined;
-  const routed = new Set(trips.routes.flat());
-  const skipped = outer.stops.filter((_, i) => !routed.has(i + 1)).map((s) => s.binId);
   // A trip through a truck's load is the rest of that truck's current trip, from where it is.
   const continued = new Map<string, Trip>();
   const tripList: Trip[] = [];
@@ -307,7 +356,18 @@ function planStops(outer: PlanRequest, maxTrips?: number): Plan | undefined {
     if (first === undefined) tripList.push(orientTrip(bins, tr, req));
     else continued.set(carriedNode.get(first)!, continueTrip(nodes, first, carriedNode, tr, req));
   }
-  const trucks = packTrips(tripList, tr, req, continued).map((t) => driveTruck(t, tr, req));
+  const packed = packTrips(tripList, tr, req, continued);
+  const routed = new Set(trips.routes.flat());
+  if (tail) {
+    // Candidates: optional bins the solver left, and those it was not offered.
+    const candidates = [
+      ...outer.stops.flatMap((s, i) => (s.prizeM !== undefined && !routed.has(i + 1) ? [i + 1] : [])),
+      ...extra.map((_, k) => search.stops.length + 1 + k),
+    ].filter((c) => req.stops[c - 1]!.volumeLiters > 0);
+    for (const c of appendTails(packed, candidates, tail, tr, req)) routed.add(c);
+  }
+  const skipped = outer.stops.filter((_, i) => !routed.has(i + 1)).map((s) => s.binId);
+  const trucks = packed.map((t) => driveTruck(t, tr, req));
   return {
     trucks,
     skipped,
@@ -369,6 +429,59 @@ function solveTrips(
   } catch (e) {
     if (e instanceof Error && e.message === 'no route available for insertion') return undefined;
     throw e;
+  }
+}
+
+/**
+ * Optional tails (TripsFirstOptions.tailLiters): appends candidates after trips' last bins, before
+ * their dump, best net gain (worth - detour) first over all trips, while a trip's forecast litres
+ * stay within `tail.liters`. Trips a truck out starts with its load keep their room. Returns the
+ * nodes appended.
+ */
+function appendTails(
+  plans: TruckPlan[],
+  candidates: readonly number[],
+  tail: Tail,
+  tr: Travel,
+  req: PlanRequest,
+): number[] {
+  const N = tr.size;
+  const cap = req.fleet.capacityLiters;
+  const volume = (c: number) => Math.min(cap, req.stops[c - 1]!.volumeLiters);
+  const open = plans.flatMap((p) =>
+    p.trips.flatMap((trip, i) =>
+      (i === 0 && (p.onboard > 0 || p.unloadFirst)) || trip.nodes.length === 0 ? [] : [{ p, i }],
+    ),
+  );
+  const free = new Set(candidates);
+  const added: number[] = [];
+  for (;;) {
+    let best: { k: number; c: number; gain: number } | undefined;
+    open.forEach(({ p, i }, k) => {
+      const trip = p.trips[i]!;
+      const last = trip.nodes.at(-1)!;
+      for (const c of free) {
+        if (trip.load + volume(c) > tail.liters + 1e-9) continue;
+        const detour = tr.dist[last * N + c]! + tr.dist[c * N]! - tr.dist[last * N]!;
+        const gain = tail.worthM(volume(c)) - detour;
+        if (gain > 0 && (!best || gain > best.gain)) best = { k, c, gain };
+      }
+    });
+    if (!best) return added;
+    const { p, i } = open[best.k]!;
+    const trip = p.trips[i]!;
+    const last = trip.nodes.at(-1)!;
+    const c = best.c;
+    p.trips[i] = {
+      nodes: [...trip.nodes, c],
+      load: trip.load + volume(c),
+      minutes:
+        trip.minutes +
+        (tr.time[last * N + c]! + tr.time[c * N]! - tr.time[last * N]!) / 60 +
+        req.fleet.serviceMinutes,
+    };
+    free.delete(c);
+    added.push(c);
   }
 }
 
@@ -564,6 +677,7 @@ function driveTruck(plan: TruckPlan, tr: Travel, req: PlanRequest): TruckRoute {
       visits.push({
         kind: 'bin',
         binId: stop.binId,
+        ...(stop.prizeM !== undefined ? { optional: true } : {}),
         trip: k,
         arrivalAt: Math.round(t),
         forecastPct: stop.forecastPct,

@@ -2,7 +2,8 @@
 
 export type StopKind = 'bin' | 'dump' | 'depot';
 export type StopStatus = 'pending' | 'done' | 'skipped';
-export type SkipReason = 'blocked' | 'not_accessible';
+/** truck_full: an optional stop left because the truck is full (refused for a mandatory one). */
+export type SkipReason = 'blocked' | 'not_accessible' | 'truck_full';
 
 export type WasteRoundsTable = {
   id: string;
@@ -25,6 +26,8 @@ export type WasteStopsTable = {
   trip: number;
   expected_at: number;
   forecast_pct: number | null;
+  /** 1: an optional bin stop (a top-up the round may leave, e.g. when the truck is full); 0: not. */
+  optional: number;
   /** Metres and seconds from the previous visit (the depot for the first). */
   leg_m: number;
   leg_s: number;
@@ -53,6 +56,11 @@ export interface RouteStop {
   trip: number;
   expectedAt: number;
   forecastPct: number | null;
+  /**
+   * An optional bin stop: a top-up, not forecast to need this round. When the truck is full the
+   * crew skips it (reason truck_full) rather than drive to the station and back for it.
+   */
+  optional: boolean;
   status: StopStatus;
   measuredPct: number | null;
   skipReason: SkipReason | null;

@@ -80,7 +80,8 @@ export function wasteRoutingRoutes(service: WasteRoutingService): FastifyPluginA
         preHandler: crew,
         schema: {
           tags,
-          summary: 'Report a stop: done with the measured fill, or skipped (blocked, not accessible)',
+          summary:
+            'Report a stop: done with the measured fill, or skipped (blocked, not accessible, or truck_full: optional stops only)',
           security: bearerAuth,
           params: Type.Object({ id: Type.String() }),
           body: StopOutcomeSchema,

@@ -14,9 +14,18 @@ export const RouteStopSchema = Type.Object({
   trip: Type.Integer(),
   expectedAt: Type.Number({ description: 'expected arrival, ms since the epoch' }),
   forecastPct: Type.Union([Type.Number(), Type.Null()]),
+  optional: Type.Boolean({
+    description:
+      'a top-up bin the round may leave: when the truck is full, skip it (reason truck_full) instead of unloading for it',
+  }),
   status: Type.Union([Type.Literal('pending'), Type.Literal('done'), Type.Literal('skipped')]),
   measuredPct: Type.Union([Type.Number(), Type.Null()]),
-  skipReason: Type.Union([Type.Literal('blocked'), Type.Literal('not_accessible'), Type.Null()]),
+  skipReason: Type.Union([
+    Type.Literal('blocked'),
+    Type.Literal('not_accessible'),
+    Type.Literal('truck_full'),
+    Type.Null(),
+  ]),
   doneAt: Type.Union([Type.Number(), Type.Null()]),
 });
 
@@ -46,7 +55,10 @@ export const StopOutcomeSchema = Type.Union([
   Type.Object({ status: Type.Literal('done'), measuredPct: Type.Number({ minimum: 0, maximum: 100 }) }),
   Type.Object({
     status: Type.Literal('skipped'),
-    reason: Type.Union([Type.Literal('blocked'), Type.Literal('not_accessible')]),
+    reason: Type.Union(
+      [Type.Literal('blocked'), Type.Literal('not_accessible'), Type.Literal('truck_full')],
+      { description: 'truck_full: optional stops only (a mandatory bin is worth an unloading)' },
+    ),
   }),
 ]);
 

@@ -52,6 +52,8 @@ export interface PlanOptions {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const FULL_PCT = 99.5;
+/** An optional stop the crew left because the truck was full: the bin is still to be emptied. */
+const leftFull = (s: WasteStopsTable) => s.status === 'skipped' && s.skip_reason === 'truck_full';
 
 export class WasteRoutingService {
   private readonly repo: WasteRoutingRepository;
@@ -83,7 +85,8 @@ export class WasteRoutingService {
     const existing = await this.repo.roundByDate(date);
     const previous = existing ? await this.repo.stops(existing.id) : [];
     const kept = previous.filter((s) => s.status !== 'pending');
-    const handled = new Set(kept.flatMap((s) => (s.bin_id ? [s.bin_id] : [])));
+    // A bin left for truck_full is not handled: the re-plan may offer it again.
+    const handled = new Set(kept.flatMap((s) => (s.bin_id && !leftFull(s) ? [s.bin_id] : [])));
     const allBins = await this.bins.listBins();
     const trucksOut = this.trucksOut(previous, allBins, now);
     const fleet = this.fleet(allBins);
@@ -219,7 +222,13 @@ export class WasteRoutingService {
       forecastPct: round[i]!.forecastPct,
       volumeLiters: litresAt(round[i]!.forecastPct, s.capacityLiters),
     }));
-    return { stops, baseline, tripsFirst };
+    // Optional tails beyond the planned payload, left by the crew when the truck is full.
+    const tailLiters = (cfg.fleet.capacityLiters * cfg.tailLoadPct) / 100;
+    return {
+      stops,
+      baseline,
+      tripsFirst: tripsFirst && tailLiters > 0 ? { ...tripsFirst, tailLiters } : tripsFirst,
+    };
   }
 
   /**
@@ -236,7 +245,10 @@ export class WasteRoutingService {
     const roundAt = localInstant(date, cfg.roundTime, cfg.utcOffsetHours);
     const nextRoundAt = now < roundAt ? roundAt : roundAt + DAY;
     const existing = await this.repo.roundByDate(date);
-    const onRound = new Set(existing ? (await this.repo.stops(existing.id)).map((s) => s.bin_id) : []);
+    // A bin left for truck_full is watched like one off the round (it was not emptied).
+    const onRound = new Set(
+      existing ? (await this.repo.stops(existing.id)).filter((s) => !leftFull(s)).map((s) => s.bin_id) : [],
+    );
     const watched = (await this.bins.listBins()).filter((b) => b.deviceId !== null && !onRound.has(b.id));
     const latest = new Map(
       (await this.timeseries.latest(watched.map((b) => b.deviceId!))).map((r) => [r.device, r]),
@@ -329,6 +341,7 @@ export class WasteRoutingService {
           trip: v.trip,
           expected_at: v.arrivalAt,
           forecast_pct: v.forecastPct === undefined ? null : Math.round(v.forecastPct * 10) / 10,
+          optional: v.optional ? 1 : 0,
           leg_m: travel.dist[prev * N + to]!,
           leg_s: travel.time[prev * N + to]!,
           status: 'pending',
@@ -378,6 +391,7 @@ export class WasteRoutingService {
         trip: s.trip,
         expectedAt: s.expected_at,
         forecastPct: s.forecast_pct,
+        optional: s.optional === 1,
         status: s.status,
         measuredPct: s.measured_pct,
         skipReason: s.skip_reason,
@@ -412,6 +426,9 @@ export class WasteRoutingService {
     const stop = await this.repo.stop(stopId);
     if (!stop) throw refuse(404, 'not_found', { what: 'stop', id: stopId });
     if (stop.kind !== 'bin') throw refuse(409, 'not_a_bin');
+    // A mandatory bin is forecast to fill before the next round: a full truck unloads and comes back.
+    if (change.skip_reason === 'truck_full' && stop.optional !== 1)
+      throw refuse(409, 'mandatory_stop_truck_full', { id: stopId });
     const ok = await this.repo.complete(stopId, { ...change, done_at: this.clock.now(), done_by: userId });
     if (!ok) throw refuse(409, 'already_reported', { id: stopId, status: stop.status });
   }

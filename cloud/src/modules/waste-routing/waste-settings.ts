@@ -60,6 +60,8 @@ export const WasteSettings = Type.Object(
     policy: opt(Type.Enum([...WASTE_POLICIES])),
     keepPct: opt(Type.Number({ minimum: 0, maximum: 100 })),
     overOfferTrips: opt(Type.Number({ minimum: 0, maximum: 10 })),
+    /** trips: optional trip tails up to this % of the payload, skipped when the truck is full; 0: none. */
+    tailLoadPct: opt(Type.Number({ minimum: 0, maximum: 200 })),
     intradayChecks: opt(Type.Array(HHMM, { uniqueItems: true })),
     urgentPct: opt(Pct),
     /** Bins within this many metres of each other are one collection point; 0: off. */
