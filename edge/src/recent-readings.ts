@@ -23,7 +23,20 @@ export function readingJson(
   quality: string,
   valuesJson: string,
 ): string {
-  return `{"seq":${seq},"device":${JSON.stringify(device)},"ts":${JSON.stringify(ts)},"quality":${QUALITY_JSON[quality] ?? JSON.stringify(quality)},"values":${valuesJson}}`;
+  return `{"seq":${seq},"device":${deviceJson(device)},"ts":${Number.isFinite(ts) ? ts : 'null'},"quality":${QUALITY_JSON[quality] ?? JSON.stringify(quality)},"values":${valuesJson}}`;
+}
+
+/** JSON.stringify(device), kept per device id: a gateway has a fixed set of them, and each is serialised a thousand times an hour or more. */
+const DEVICE_JSON = new Map<string, string>();
+function deviceJson(device: string): string {
+  let json = DEVICE_JSON.get(device);
+  if (json === undefined) {
+    json = JSON.stringify(device);
+    // Bounded: ids come from the config, but a config may be replaced many times over months.
+    if (DEVICE_JSON.size >= 10_000) DEVICE_JSON.clear();
+    DEVICE_JSON.set(device, json);
+  }
+  return json;
 }
 
 /** One append as stored in the outbox: its body and where each reading sits in it. */
