@@ -7,7 +7,11 @@ import { afterAll, beforeAll } from 'vitest';
 import { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
 import { offsetByMetres } from '../../cloud/src/modules/waste-routing/geo.js';
 import { InMemoryUrgentBinAlerts } from '../../cloud/src/modules/waste-routing/urgent-alerts.js';
-import type { WasteRoutingConfig } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
+import {
+  DEFAULT_WASTE_CONFIG,
+  type WasteRoutingConfig,
+} from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
+import type { RoundView } from '../../cloud/src/modules/waste-routing/waste-routing.model.js';
 import { WasteRoutingService } from '../../cloud/src/modules/waste-routing/waste-routing.service.js';
 import type { StoredReading } from '../../cloud/src/ports/timeseries-store.js';
 import { type Harness, sqliteBackend, startHarness } from '../cloud/relational/harness.js';
@@ -124,3 +128,30 @@ export function useWasteScene(tag: string, bins: readonly SceneBin[]): () => Was
     return scene;
   };
 }
+
+/** A small truck (1,000 L) so a handful of 240 L bins fills a trip: the scene's depot and station. */
+export const SMALL_TRUCK_LITRES = 1000;
+/** What a plan fills of it: planLoadPct (95 %) of the payload. */
+export const SMALL_TRUCK_PLANNED_LITRES = (DEFAULT_WASTE_CONFIG.fleet.planLoadPct / 100) * SMALL_TRUCK_LITRES;
+
+export function smallTruckConfig(overrides: Partial<WasteRoutingConfig> = {}): WasteRoutingConfig {
+  return {
+    ...DEFAULT_WASTE_CONFIG,
+    depot: { lat: 31.23, lon: 121.465 },
+    dump: { lat: 31.25, lon: 121.49 },
+    fleet: { ...DEFAULT_WASTE_CONFIG.fleet, capacityLiters: SMALL_TRUCK_LITRES },
+    timeLimitMs: 30_000,
+    maxIterations: 20_000,
+    ...overrides,
+  };
+}
+
+/** A round's bin stops (no depot or station), truck after truck. */
+export const binStops = (r: RoundView) => r.trucks.flatMap((t) => t.stops).filter((s) => s.kind === 'bin');
+
+/** Mild bins: ~25 % at the round, ~50 % by tomorrow's (optional top-ups). */
+export const MILD_BINS: readonly SceneBin[] = [
+  ['mild-1', 1.6, 0, 180],
+  ['mild-2', 1.6, 120, 180],
+  ['mild-3', 1.6, 240, 180],
+];

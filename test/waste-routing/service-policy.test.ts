@@ -3,35 +3,26 @@ import { haversineM } from '../../cloud/src/modules/waste-routing/geo.js';
 import type { WastePolicy } from '../../cloud/src/modules/waste-routing/round-stops.js';
 import { DEFAULT_WASTE_CONFIG } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
 import type { RoundView } from '../../cloud/src/modules/waste-routing/waste-routing.model.js';
-import { BIN_LITRES, DUE_WARM_COLD, type SceneBin, useWasteScene } from '../support/waste-scene.js';
-
-const TRUCK_LITRES = 1000;
-/** What a plan may fill of it: planLoadPct (95 %) of the payload, as eval:waste plans. */
-const PLANNED_LITRES = (DEFAULT_WASTE_CONFIG.fleet.planLoadPct / 100) * TRUCK_LITRES;
+import {
+  BIN_LITRES,
+  binStops,
+  DUE_WARM_COLD,
+  MILD_BINS,
+  type SceneBin,
+  SMALL_TRUCK_LITRES,
+  SMALL_TRUCK_PLANNED_LITRES,
+  smallTruckConfig,
+  useWasteScene,
+} from '../support/waste-scene.js';
 
 /** The shared due/warm/cold bins, and mild ones: ~25 % at the round, ~50 % by tomorrow's. */
-const BINS: SceneBin[] = [
-  ...DUE_WARM_COLD,
-  ['mild-1', 1.6, 0, 180],
-  ['mild-2', 1.6, 120, 180],
-  ['mild-3', 1.6, 240, 180],
-];
+const BINS: SceneBin[] = [...DUE_WARM_COLD, ...MILD_BINS];
 
 describe('waste routing service: selection policy (SQLite stores, manual clock)', () => {
   const scene = useWasteScene('waste-policy', BINS);
 
-  const service = (policy: WastePolicy) =>
-    scene().service({
-      ...DEFAULT_WASTE_CONFIG,
-      policy,
-      depot: { lat: 31.23, lon: 121.465 },
-      dump: { lat: 31.25, lon: 121.49 },
-      fleet: { ...DEFAULT_WASTE_CONFIG.fleet, capacityLiters: TRUCK_LITRES },
-      timeLimitMs: 30_000,
-      maxIterations: 20_000,
-    });
+  const service = (policy: WastePolicy) => scene().service(smallTruckConfig({ policy }));
 
-  const binStops = (r: RoundView) => r.trucks.flatMap((t) => t.stops).filter((s) => s.kind === 'bin');
   const visited = (r: RoundView) => binStops(r).map((s) => scene().name.get(s.binId!)!);
   const trips = (r: RoundView) => r.trucks.flatMap((t) => t.stops).filter((s) => s.kind === 'dump').length;
   /** Litres collected, from the forecast level of each stop at its arrival. */
@@ -58,9 +49,9 @@ describe('waste routing service: selection policy (SQLite stores, manual clock)'
     expect(trips(first)).toBe(1);
     expect(trips(first)).toBeLessThanOrEqual(trips(prize));
     expect(visited(first)).toEqual(expect.arrayContaining(['warm-1', 'warm-2', 'warm-3']));
-    expect(litres(prize)).toBeLessThan(0.6 * TRUCK_LITRES);
-    expect(litres(first)).toBeGreaterThan(0.85 * PLANNED_LITRES);
-    expect(litres(first)).toBeLessThanOrEqual(PLANNED_LITRES);
+    expect(litres(prize)).toBeLessThan(0.6 * SMALL_TRUCK_LITRES);
+    expect(litres(first)).toBeGreaterThan(0.85 * SMALL_TRUCK_PLANNED_LITRES);
+    expect(litres(first)).toBeLessThanOrEqual(SMALL_TRUCK_PLANNED_LITRES);
     // One trip either way: the top-ups cost only the short detours between the bins.
     expect(first.distanceM - prize.distanceM).toBeLessThan(1000);
   });
@@ -92,8 +83,8 @@ describe('waste routing service: selection policy (SQLite stores, manual clock)'
     );
     expect(rest.map((s) => scene().name.get(s.binId!))).toEqual(expect.arrayContaining(due));
     const restLitres = rest.reduce((sum, s) => sum + ((s.forecastPct ?? 0) / 100) * BIN_LITRES, 0);
-    expect(onboard + restLitres).toBeLessThanOrEqual(PLANNED_LITRES);
-    expect(onboard + restLitres).toBeGreaterThan(0.8 * PLANNED_LITRES);
+    expect(onboard + restLitres).toBeLessThanOrEqual(SMALL_TRUCK_PLANNED_LITRES);
+    expect(onboard + restLitres).toBeGreaterThan(0.8 * SMALL_TRUCK_PLANNED_LITRES);
     expect(pending.map((s) => s.kind).slice(rest.length)).toEqual(['dump', 'depot']);
     // From where it is: the first leg is timed from the last done bin.
     const cfg = DEFAULT_WASTE_CONFIG.fleet;

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WASTE_CONFIG } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
 import type { RoundView } from '../../cloud/src/modules/waste-routing/waste-routing.model.js';
-import { BIN_LITRES, DUE_WARM_COLD, HOUR, type SceneBin, useWasteScene } from '../support/waste-scene.js';
-
-const TRUCK_LITRES = 1000;
-/** What the solver fills: planLoadPct (95 %) of the payload. */
-const PLANNED_LITRES = (DEFAULT_WASTE_CONFIG.fleet.planLoadPct / 100) * TRUCK_LITRES;
+import {
+  BIN_LITRES,
+  binStops,
+  DUE_WARM_COLD,
+  HOUR,
+  MILD_BINS,
+  type SceneBin,
+  SMALL_TRUCK_LITRES,
+  SMALL_TRUCK_PLANNED_LITRES,
+  smallTruckConfig,
+  useWasteScene,
+} from '../support/waste-scene.js';
 
 /**
  * The shared due/warm/cold bins, and mild ones (~25 % at the round, ~50 % by tomorrow's): more
@@ -13,9 +19,7 @@ const PLANNED_LITRES = (DEFAULT_WASTE_CONFIG.fleet.planLoadPct / 100) * TRUCK_LI
  */
 const BINS: SceneBin[] = [
   ...DUE_WARM_COLD,
-  ['mild-1', 1.6, 0, 180],
-  ['mild-2', 1.6, 120, 180],
-  ['mild-3', 1.6, 240, 180],
+  ...MILD_BINS,
   ['mild-4', 1.6, 360, 180],
   ['mild-5', 1.6, 360, 270],
 ];
@@ -23,18 +27,8 @@ const BINS: SceneBin[] = [
 describe('waste routing service: optional stops and truck_full (SQLite stores, manual clock)', () => {
   const scene = useWasteScene('waste-truck-full', BINS);
 
-  const service = (tailLoadPct: number) =>
-    scene().service({
-      ...DEFAULT_WASTE_CONFIG,
-      tailLoadPct,
-      depot: { lat: 31.23, lon: 121.465 },
-      dump: { lat: 31.25, lon: 121.49 },
-      fleet: { ...DEFAULT_WASTE_CONFIG.fleet, capacityLiters: TRUCK_LITRES },
-      timeLimitMs: 30_000,
-      maxIterations: 20_000,
-    });
+  const service = (tailLoadPct: number) => scene().service(smallTruckConfig({ tailLoadPct }));
 
-  const binStops = (r: RoundView) => r.trucks.flatMap((t) => t.stops).filter((s) => s.kind === 'bin');
   const named = (r: RoundView, name: string) => binStops(r).find((s) => scene().name.get(s.binId!) === name);
   const litres = (stops: RoundView['trucks'][number]['stops']) =>
     stops.reduce((sum, s) => sum + ((s.forecastPct ?? 0) / 100) * BIN_LITRES, 0);
@@ -44,7 +38,7 @@ describe('waste routing service: optional stops and truck_full (SQLite stores, m
     // Due bins are mandatory, the warm top-ups optional (the crew may leave them).
     for (const d of ['due-1', 'due-2', 'due-3']) expect(named(plain, d)).toMatchObject({ optional: false });
     for (const w of ['warm-1', 'warm-2', 'warm-3']) expect(named(plain, w)).toMatchObject({ optional: true });
-    expect(litres(binStops(plain))).toBeLessThanOrEqual(PLANNED_LITRES);
+    expect(litres(binStops(plain))).toBeLessThanOrEqual(SMALL_TRUCK_PLANNED_LITRES);
 
     const tailed = await service(130).plan();
     const trips = (r: RoundView) => r.trucks.flatMap((t) => t.stops).filter((s) => s.kind === 'dump').length;
@@ -54,12 +48,12 @@ describe('waste routing service: optional stops and truck_full (SQLite stores, m
     const trip = stops.slice(0, firstDump).filter((s) => s.kind === 'bin');
     // More than the planned payload is offered, within the tail's 130 %, and what lies beyond the
     // planned payload is optional only.
-    expect(litres(trip)).toBeGreaterThan(PLANNED_LITRES);
-    expect(litres(trip)).toBeLessThanOrEqual(1.3 * TRUCK_LITRES);
+    expect(litres(trip)).toBeGreaterThan(SMALL_TRUCK_PLANNED_LITRES);
+    expect(litres(trip)).toBeLessThanOrEqual(1.3 * SMALL_TRUCK_LITRES);
     let load = 0;
     for (const s of trip) {
       load += ((s.forecastPct ?? 0) / 100) * BIN_LITRES;
-      if (load > PLANNED_LITRES) expect(s.optional).toBe(true);
+      if (load > SMALL_TRUCK_PLANNED_LITRES) expect(s.optional).toBe(true);
     }
     expect(binStops(tailed).filter((s) => !s.optional).length).toBe(3);
   });
