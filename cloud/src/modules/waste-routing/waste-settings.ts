@@ -43,7 +43,7 @@ export const WasteSettings = Type.Object(
           ),
           /** Loose waste a truck takes (its payload), litres. */
           capacityLiters: opt(Type.Number({ exclusiveMinimum: 0 })),
-          /** Share of capacityLiters a plan fills (the rest absorbs forecast error); eval:waste 90. */
+          /** Share of capacityLiters a plan fills (the rest absorbs forecast error); default and eval:waste 95 (its fixed round 90). */
           planLoadPct: opt(Pct),
           shiftMinutes: opt(Type.Number({ exclusiveMinimum: 0, maximum: 24 * 60 })),
           speedKmh: opt(Type.Number({ exclusiveMinimum: 0, maximum: 130 })),
