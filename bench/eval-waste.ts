@@ -2,7 +2,8 @@
  * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --households 2000 --provisioning peak|average
  *   --checks 13:00,16:30,20:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.95 --point-mates on|off
  *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30 --policy trips|prize
- *   --keep-pct 15 --over-offer 1 --tail-load 1.1 --skip-full on|off --no-margin-run on|off]
+ *   --keep-pct 15 --over-offer 1 --tail-load 1.1 --skip-full on|off --keep-room on|off
+ *   --no-margin-run on|off]
  *   (EVAL_DEBUG=1: per-day detail on stderr)
  *
  * Per seed, simulates a community's bins (firmware-sim's BinModel under a ManualClock, no Modbus):
@@ -30,12 +31,14 @@ import { offsetByMetres } from '../cloud/src/modules/waste-routing/geo.js';
 import { checkPlan } from '../cloud/src/modules/waste-routing/plan-check.js';
 import {
   type FleetConfig,
+  type PlannedVisit,
   type PlanRequest,
   planRound,
   travelFor,
 } from '../cloud/src/modules/waste-routing/planner.js';
 import { replanStops, roundStops, type WastePolicy } from '../cloud/src/modules/waste-routing/round-stops.js';
 import { intradayCheck } from '../cloud/src/modules/waste-routing/selection.js';
+import { mandatoryLitersAhead } from '../cloud/src/modules/waste-routing/truck-room.js';
 import { WASTE } from '../firmware-sim/src/model/statistics.js';
 import { type CommunityGeo, makeBins, makeCommunity, type SimBin } from './support/waste-community.js';
 import { type ExecuteOptions, executeRoute } from './support/waste-execute.js';
@@ -65,6 +68,7 @@ const { values: args } = parseArgs({
     'over-offer': { type: 'string', default: '1' },
     'tail-load': { type: 'string', default: '1.1' },
     'skip-full': { type: 'string', default: 'on' },
+    'keep-room': { type: 'string', default: 'on' },
     'no-margin-run': { type: 'string', default: 'on' },
   },
 });
@@ -86,6 +90,11 @@ const OVER_OFFER = Number(args['over-offer']);
 const TAIL_LOAD = Number(args['tail-load']);
 /** The crew skips an optional stop that does not fit the truck (truck_full) instead of unloading. */
 const SKIP_FULL = args['skip-full'] !== 'off';
+/**
+ * The crew also skips an optional stop that would leave too little room for the trip's mandatory
+ * stops still ahead, on their planned litres (truck-room.ts); off: only one that does not fit.
+ */
+const KEEP_ROOM = args['keep-room'] !== 'off';
 /** EVAL_DEBUG=1: each day's rounds, checks and trips on stderr. */
 const DEBUG = Boolean(process.env.EVAL_DEBUG);
 const DAYS = Number(args.days);
@@ -202,6 +211,16 @@ function fixedSequences(bins: SimBin[], stops: PlanRequest['stops'], seed: numbe
 /** A plan's optional stops (the crew may skip them when the truck is full), with --skip-full on. */
 const optionalOf = (visits: readonly { binId?: string; optional?: boolean }[]): Set<string> =>
   new Set(SKIP_FULL ? visits.flatMap((v) => (v.optional && v.binId ? [v.binId] : [])) : []);
+
+/**
+ * With --keep-room on, each optional stop's room kept for the mandatory stops after it on its trip
+ * (truck-room.ts, the product's crew rule on the route's planned litres).
+ */
+function aheadOf(visits: readonly PlannedVisit[]): Map<string, number> {
+  if (!SKIP_FULL || !KEEP_ROOM) return new Map();
+  const ahead = mandatoryLitersAhead(visits);
+  return new Map(visits.flatMap((v, i) => (v.optional && v.binId ? [[v.binId, ahead[i]!] as const] : [])));
+}
 
 /** PlanRequest.tripsFirst with the optional tails of --tail-load. */
 const withTail = (tripsFirst: false | { overOfferTrips: number }) =>
@@ -410,7 +429,7 @@ function runOptimised(seed: number, marginQ: number) {
       for (const t of plan.trucks) {
         const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');
         for (const x of seq) planned.add(x);
-        const e = executeRoute(seq, pickupAt, exec, optionalOf(t.visits));
+        const e = executeRoute(seq, pickupAt, exec, optionalOf(t.visits), aheadOf(t.visits));
         // A bin left for truck_full is not handled: the checks watch it, a re-plan may offer it.
         for (const x of e.skippedFull) planned.delete(x);
         addDrive(drive, e);
@@ -485,7 +504,7 @@ function runOptimised(seed: number, marginQ: number) {
         const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');
         checkBins += seq.filter((x) => x !== 'dump').length;
         for (const x of seq) planned.add(x);
-        const e = executeRoute(seq, checkAt, exec, optionalOf(t.visits));
+        const e = executeRoute(seq, checkAt, exec, optionalOf(t.visits), aheadOf(t.visits));
         for (const x of e.skippedFull) planned.delete(x);
         addDrive(drive, e);
         truckDays++;
@@ -620,6 +639,7 @@ console.log(
         overOfferTrips: TRIPS_FIRST ? OVER_OFFER : undefined,
         tailLoad: TRIPS_FIRST ? TAIL_LOAD : undefined,
         skipFull: SKIP_FULL,
+        keepRoom: SKIP_FULL && KEEP_ROOM,
         urgentPct: URGENT_PCT,
       },
       perSeed,
