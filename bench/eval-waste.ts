@@ -2,7 +2,7 @@
  * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --households 2000 --provisioning peak|average
  *   --checks 13:00,16:30,20:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.95 --point-mates on|off
  *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30 --policy trips|prize
- *   --keep-pct 15 --over-offer 1 --tail-load 1.1 --skip-full on|off --keep-room on|off
+ *   --keep-pct 15 --over-offer 1 --tail-load 1.1 --skip-full on|off --keep-room on|off --room-margin 0.05
  *   --no-margin-run on|off]
  *   (EVAL_DEBUG=1: per-day detail on stderr)
  *
@@ -38,7 +38,7 @@ import {
 } from '../cloud/src/modules/waste-routing/planner.js';
 import { replanStops, roundStops, type WastePolicy } from '../cloud/src/modules/waste-routing/round-stops.js';
 import { intradayCheck } from '../cloud/src/modules/waste-routing/selection.js';
-import { mandatoryLitersAhead } from '../cloud/src/modules/waste-routing/truck-room.js';
+import { KEEP_ROOM_MARGIN, mandatoryLitersAhead } from '../cloud/src/modules/waste-routing/truck-room.js';
 import { WASTE } from '../firmware-sim/src/model/statistics.js';
 import { type CommunityGeo, makeBins, makeCommunity, type SimBin } from './support/waste-community.js';
 import { type ExecuteOptions, executeRoute } from './support/waste-execute.js';
@@ -69,6 +69,7 @@ const { values: args } = parseArgs({
     'tail-load': { type: 'string', default: '1.1' },
     'skip-full': { type: 'string', default: 'on' },
     'keep-room': { type: 'string', default: 'on' },
+    'room-margin': { type: 'string', default: String(KEEP_ROOM_MARGIN) },
     'no-margin-run': { type: 'string', default: 'on' },
   },
 });
@@ -95,6 +96,8 @@ const SKIP_FULL = args['skip-full'] !== 'off';
  * stops still ahead, on their planned litres (truck-room.ts); off: only one that does not fit.
  */
 const KEEP_ROOM = args['keep-room'] !== 'off';
+/** The room kept is the mandatory stops' planned litres plus this share (truck-room.ts KEEP_ROOM_MARGIN). */
+const ROOM_MARGIN = Number(args['room-margin']);
 /** EVAL_DEBUG=1: each day's rounds, checks and trips on stderr. */
 const DEBUG = Boolean(process.env.EVAL_DEBUG);
 const DAYS = Number(args.days);
@@ -191,6 +194,7 @@ function setup(seed: number) {
     capacityLiters: fleet.capacityLiters,
     serviceMinutes: fleet.serviceMinutes,
     dumpMinutes: fleet.dumpMinutes,
+    roomMargin: ROOM_MARGIN,
   };
   return { bins, stops, exec, layout };
 }
@@ -640,6 +644,7 @@ console.log(
         tailLoad: TRIPS_FIRST ? TAIL_LOAD : undefined,
         skipFull: SKIP_FULL,
         keepRoom: SKIP_FULL && KEEP_ROOM,
+        roomMargin: SKIP_FULL && KEEP_ROOM ? ROOM_MARGIN : undefined,
         urgentPct: URGENT_PCT,
       },
       perSeed,

@@ -35,6 +35,8 @@ export interface ExecuteOptions {
   capacityLiters: number;
   serviceMinutes: number;
   dumpMinutes: number;
+  /** Share of the planned litres ahead the crew keeps on top (truck-room.ts KEEP_ROOM_MARGIN). */
+  roomMargin?: number;
 }
 
 /** `sequence`: bin ids and 'dump' markers in driving order, starting and ending at the depot. */
@@ -82,7 +84,7 @@ export function executeRoute(
     if (
       optional.has(step) &&
       load > 0 &&
-      !optionalStopFits(load, volume, ahead.get(step) ?? 0, o.capacityLiters)
+      !optionalStopFits(load, volume, ahead.get(step) ?? 0, o.capacityLiters, o.roomMargin)
     ) {
       skippedFull.push(step);
       continue;

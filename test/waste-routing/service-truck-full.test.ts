@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mandatoryLitersAhead, optionalStopFits } from '../../cloud/src/modules/waste-routing/truck-room.js';
+import {
+  KEEP_ROOM_MARGIN,
+  mandatoryLitersAhead,
+  optionalStopFits,
+} from '../../cloud/src/modules/waste-routing/truck-room.js';
 import { DEFAULT_WASTE_CONFIG } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
 import type { RoundView } from '../../cloud/src/modules/waste-routing/waste-routing.model.js';
 import { BIN_LITRES, DUE_WARM_COLD, HOUR, type SceneBin, useWasteScene } from '../support/waste-scene.js';
@@ -146,5 +150,15 @@ describe('truck room: the crew rule at an optional stop', () => {
     // Nothing mandatory ahead: only the payload counts.
     expect(optionalStopFits(700, 300, 0, 1000)).toBe(true);
     expect(optionalStopFits(701, 300, 0, 1000)).toBe(false);
+  });
+
+  it('keeps KEEP_ROOM_MARGIN on top of the planned litres ahead, for the forecast error', () => {
+    expect(KEEP_ROOM_MARGIN).toBeGreaterThan(0);
+    // 300 L + 680 L ahead fits 1000 L on the forecast, not with its margin.
+    expect(optionalStopFits(0, 300, 680, 1000, 0)).toBe(true);
+    expect(optionalStopFits(0, 300, 680, 1000)).toBe(false);
+    // The room left for them, 700 L, holds planned litres up to 700 / (1 + margin).
+    expect(optionalStopFits(0, 300, 700 / (1 + KEEP_ROOM_MARGIN) + 1, 1000)).toBe(false);
+    expect(optionalStopFits(0, 300, 700 / (1 + KEEP_ROOM_MARGIN) - 1, 1000)).toBe(true);
   });
 });

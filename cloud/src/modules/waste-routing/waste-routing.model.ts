@@ -66,7 +66,7 @@ export interface RouteStop {
   /**
    * A bin stop's litres as planned (its forecast at the planned arrival). The crew keeps room for
    * the mandatory stops ahead on the trip: an optional stop whose waste would not fit beside the
-   * load and their planned litres is skipped as truck_full (truck-room.ts).
+   * load and their planned litres (plus KEEP_ROOM_MARGIN) is skipped as truck_full (truck-room.ts).
    */
   plannedLiters: number | null;
   status: StopStatus;
