@@ -27,7 +27,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { learnFillModel, riseErrorQuantile } from '../cloud/src/modules/waste-routing/forecast.js';
-import { offsetByMetres } from '../cloud/src/modules/waste-routing/geo.js';
+import { type GeoPoint, haversineM, offsetByMetres } from '../cloud/src/modules/waste-routing/geo.js';
 import { checkPlan } from '../cloud/src/modules/waste-routing/plan-check.js';
 import {
   type FleetConfig,
@@ -230,6 +230,27 @@ function aheadOf(visits: readonly PlannedVisit[]): Map<string, number> {
 const withTail = (tripsFirst: false | { overOfferTrips: number }) =>
   tripsFirst && TAIL_LOAD > 0 ? { ...tripsFirst, tailLiters: TAIL_LOAD * fleet.capacityLiters } : tripsFirst;
 
+/**
+ * EVAL_DEBUG: how spread each trip's bins are, metres from their centroid (mean), trip by trip
+ * (`seq`: bin ids and 'dump' markers).
+ */
+function tripSpreadM(seq: readonly string[], at: (id: string) => GeoPoint): number[] {
+  const trips: GeoPoint[][] = [[]];
+  for (const x of seq) {
+    if (x === 'dump') trips.push([]);
+    else trips.at(-1)!.push(at(x));
+  }
+  return trips
+    .filter((t) => t.length > 0)
+    .map((t) => {
+      const c = {
+        lat: t.reduce((s, p) => s + p.lat, 0) / t.length,
+        lon: t.reduce((s, p) => s + p.lon, 0) / t.length,
+      };
+      return Math.round(t.reduce((s, p) => s + haversineM(p, c), 0) / t.length);
+    });
+}
+
 /** Litres each planned trip holds when it reaches the dump (its last bin's load on board). */
 function plannedTripLoads(visits: readonly { kind: string; loadLiters: number }[]): number[] {
   return visits.flatMap((v, i) => (v.kind === 'dump' && i > 0 ? [visits[i - 1]!.loadLiters] : []));
@@ -341,6 +362,10 @@ function runFixed(seed: number) {
   const { bins, stops, exec } = setup(seed);
   warmUp(bins, exec);
   const seqs = fixedSequences(bins, stops, seed);
+  if (DEBUG)
+    console.error(
+      `fixed round: spread ${seqs.map((s) => tripSpreadM(s, (id) => exec.bins.get(id)!.at).join('/')).join(' | ')} m`,
+    );
   const drive = newDrive();
   for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++)
     for (const seq of seqs) addDrive(drive, executeRoute(seq, localTime(d, ROUND_MIN[0]!), exec));
@@ -447,7 +472,7 @@ function runOptimised(seed: number, marginQ: number) {
               `${e.tripLoads.map((l) => Math.round((100 * l) / fleet.capacityLiters)).join('/')} % (planned ` +
               `${plannedTripLoads(t.visits)
                 .map((l) => Math.round((100 * l) / fleet.capacityLiters))
-                .join('/')} %)` +
+                .join('/')} %), spread ${tripSpreadM(seq, (id) => exec.bins.get(id)!.at).join('/')} m` +
               (e.extraDumpTrips > 0 ? `, ${e.extraDumpTrips} unplanned dump trip(s)` : ''),
           );
       }
