@@ -2,7 +2,8 @@
  * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --households 2000 --provisioning peak|average
  *   --checks 13:00,16:30,20:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.95 --point-mates on|off
  *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30 --policy trips|prize
- *   --keep-pct 15 --over-offer 1 --tail-load 1.1 --skip-full on|off --no-margin-run on|off]
+ *   --keep-pct 15 --over-offer 1 --tail-load 1.1 --skip-full on|off --keep-room on|off --room-margin 0.05
+ *   --no-margin-run on|off]
  *   (EVAL_DEBUG=1: per-day detail on stderr)
  *
  * Per seed, simulates a community's bins (firmware-sim's BinModel under a ManualClock, no Modbus):
@@ -26,16 +27,18 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { learnFillModel, riseErrorQuantile } from '../cloud/src/modules/waste-routing/forecast.js';
-import { offsetByMetres } from '../cloud/src/modules/waste-routing/geo.js';
+import { type GeoPoint, haversineM, offsetByMetres } from '../cloud/src/modules/waste-routing/geo.js';
 import { checkPlan } from '../cloud/src/modules/waste-routing/plan-check.js';
 import {
   type FleetConfig,
+  type PlannedVisit,
   type PlanRequest,
   planRound,
   travelFor,
 } from '../cloud/src/modules/waste-routing/planner.js';
 import { replanStops, roundStops, type WastePolicy } from '../cloud/src/modules/waste-routing/round-stops.js';
 import { intradayCheck } from '../cloud/src/modules/waste-routing/selection.js';
+import { KEEP_ROOM_MARGIN, mandatoryLitersAhead } from '../cloud/src/modules/waste-routing/truck-room.js';
 import { WASTE } from '../firmware-sim/src/model/statistics.js';
 import { type CommunityGeo, makeBins, makeCommunity, type SimBin } from './support/waste-community.js';
 import { type ExecuteOptions, executeRoute } from './support/waste-execute.js';
@@ -65,6 +68,8 @@ const { values: args } = parseArgs({
     'over-offer': { type: 'string', default: '1' },
     'tail-load': { type: 'string', default: '1.1' },
     'skip-full': { type: 'string', default: 'on' },
+    'keep-room': { type: 'string', default: 'on' },
+    'room-margin': { type: 'string', default: String(KEEP_ROOM_MARGIN) },
     'no-margin-run': { type: 'string', default: 'on' },
   },
 });
@@ -86,6 +91,13 @@ const OVER_OFFER = Number(args['over-offer']);
 const TAIL_LOAD = Number(args['tail-load']);
 /** The crew skips an optional stop that does not fit the truck (truck_full) instead of unloading. */
 const SKIP_FULL = args['skip-full'] !== 'off';
+/**
+ * The crew also skips an optional stop that would leave too little room for the trip's mandatory
+ * stops still ahead, on their planned litres (truck-room.ts); off: only one that does not fit.
+ */
+const KEEP_ROOM = args['keep-room'] !== 'off';
+/** The room kept is the mandatory stops' planned litres plus this share (truck-room.ts KEEP_ROOM_MARGIN). */
+const ROOM_MARGIN = Number(args['room-margin']);
 /** EVAL_DEBUG=1: each day's rounds, checks and trips on stderr. */
 const DEBUG = Boolean(process.env.EVAL_DEBUG);
 const DAYS = Number(args.days);
@@ -182,6 +194,7 @@ function setup(seed: number) {
     capacityLiters: fleet.capacityLiters,
     serviceMinutes: fleet.serviceMinutes,
     dumpMinutes: fleet.dumpMinutes,
+    roomMargin: ROOM_MARGIN,
   };
   return { bins, stops, exec, layout };
 }
@@ -203,9 +216,40 @@ function fixedSequences(bins: SimBin[], stops: PlanRequest['stops'], seed: numbe
 const optionalOf = (visits: readonly { binId?: string; optional?: boolean }[]): Set<string> =>
   new Set(SKIP_FULL ? visits.flatMap((v) => (v.optional && v.binId ? [v.binId] : [])) : []);
 
+/**
+ * With --keep-room on, each optional stop's room kept for the mandatory stops after it on its trip
+ * (truck-room.ts, the product's crew rule on the route's planned litres).
+ */
+function aheadOf(visits: readonly PlannedVisit[]): Map<string, number> {
+  if (!SKIP_FULL || !KEEP_ROOM) return new Map();
+  const ahead = mandatoryLitersAhead(visits);
+  return new Map(visits.flatMap((v, i) => (v.optional && v.binId ? [[v.binId, ahead[i]!] as const] : [])));
+}
+
 /** PlanRequest.tripsFirst with the optional tails of --tail-load. */
 const withTail = (tripsFirst: false | { overOfferTrips: number }) =>
   tripsFirst && TAIL_LOAD > 0 ? { ...tripsFirst, tailLiters: TAIL_LOAD * fleet.capacityLiters } : tripsFirst;
+
+/**
+ * EVAL_DEBUG: how spread each trip's bins are, metres from their centroid (mean), trip by trip
+ * (`seq`: bin ids and 'dump' markers).
+ */
+function tripSpreadM(seq: readonly string[], at: (id: string) => GeoPoint): number[] {
+  const trips: GeoPoint[][] = [[]];
+  for (const x of seq) {
+    if (x === 'dump') trips.push([]);
+    else trips.at(-1)!.push(at(x));
+  }
+  return trips
+    .filter((t) => t.length > 0)
+    .map((t) => {
+      const c = {
+        lat: t.reduce((s, p) => s + p.lat, 0) / t.length,
+        lon: t.reduce((s, p) => s + p.lon, 0) / t.length,
+      };
+      return Math.round(t.reduce((s, p) => s + haversineM(p, c), 0) / t.length);
+    });
+}
 
 /** Litres each planned trip holds when it reaches the dump (its last bin's load on board). */
 function plannedTripLoads(visits: readonly { kind: string; loadLiters: number }[]): number[] {
@@ -318,6 +362,10 @@ function runFixed(seed: number) {
   const { bins, stops, exec } = setup(seed);
   warmUp(bins, exec);
   const seqs = fixedSequences(bins, stops, seed);
+  if (DEBUG)
+    console.error(
+      `fixed round: spread ${seqs.map((s) => tripSpreadM(s, (id) => exec.bins.get(id)!.at).join('/')).join(' | ')} m`,
+    );
   const drive = newDrive();
   for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++)
     for (const seq of seqs) addDrive(drive, executeRoute(seq, localTime(d, ROUND_MIN[0]!), exec));
@@ -410,7 +458,7 @@ function runOptimised(seed: number, marginQ: number) {
       for (const t of plan.trucks) {
         const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');
         for (const x of seq) planned.add(x);
-        const e = executeRoute(seq, pickupAt, exec, optionalOf(t.visits));
+        const e = executeRoute(seq, pickupAt, exec, optionalOf(t.visits), aheadOf(t.visits));
         // A bin left for truck_full is not handled: the checks watch it, a re-plan may offer it.
         for (const x of e.skippedFull) planned.delete(x);
         addDrive(drive, e);
@@ -424,7 +472,7 @@ function runOptimised(seed: number, marginQ: number) {
               `${e.tripLoads.map((l) => Math.round((100 * l) / fleet.capacityLiters)).join('/')} % (planned ` +
               `${plannedTripLoads(t.visits)
                 .map((l) => Math.round((100 * l) / fleet.capacityLiters))
-                .join('/')} %)` +
+                .join('/')} %), spread ${tripSpreadM(seq, (id) => exec.bins.get(id)!.at).join('/')} m` +
               (e.extraDumpTrips > 0 ? `, ${e.extraDumpTrips} unplanned dump trip(s)` : ''),
           );
       }
@@ -485,7 +533,7 @@ function runOptimised(seed: number, marginQ: number) {
         const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');
         checkBins += seq.filter((x) => x !== 'dump').length;
         for (const x of seq) planned.add(x);
-        const e = executeRoute(seq, checkAt, exec, optionalOf(t.visits));
+        const e = executeRoute(seq, checkAt, exec, optionalOf(t.visits), aheadOf(t.visits));
         for (const x of e.skippedFull) planned.delete(x);
         addDrive(drive, e);
         truckDays++;
@@ -620,6 +668,8 @@ console.log(
         overOfferTrips: TRIPS_FIRST ? OVER_OFFER : undefined,
         tailLoad: TRIPS_FIRST ? TAIL_LOAD : undefined,
         skipFull: SKIP_FULL,
+        keepRoom: SKIP_FULL && KEEP_ROOM,
+        roomMargin: SKIP_FULL && KEEP_ROOM ? ROOM_MARGIN : undefined,
         urgentPct: URGENT_PCT,
       },
       perSeed,

@@ -3,10 +3,13 @@
  * planned. The truck goes to each bin in order, finds its real level, and when the next bin's waste
  * does not fit it first unloads at the dump (an extra trip the plan did not foresee), unless the
  * bin is an optional stop (`optional`: not forecast to need this round): the crew skips it
- * (reported `truck_full`) and drives on, as the product's crews do. Both the
+ * (reported `truck_full`) and drives on, as the product's crews do. With `ahead` (the planned
+ * litres of the trip's mandatory stops after each optional one, truck-room.ts), the crew also
+ * skips an optional stop that would leave too little room for them (the product's crew rule). Both the
  * optimised plan and the fixed round are executed by this same function, so their km compare fairly.
  */
 import type { Travel } from '../../cloud/src/modules/waste-routing/geo.js';
+import { optionalStopFits } from '../../cloud/src/modules/waste-routing/truck-room.js';
 import type { SimBin } from './waste-community.js';
 
 export interface Execution {
@@ -32,6 +35,8 @@ export interface ExecuteOptions {
   capacityLiters: number;
   serviceMinutes: number;
   dumpMinutes: number;
+  /** Share of the planned litres ahead the crew keeps on top (truck-room.ts KEEP_ROOM_MARGIN). */
+  roomMargin?: number;
 }
 
 /** `sequence`: bin ids and 'dump' markers in driving order, starting and ending at the depot. */
@@ -40,6 +45,7 @@ export function executeRoute(
   start: number,
   o: ExecuteOptions,
   optional: ReadonlySet<string> = new Set(),
+  ahead: ReadonlyMap<string, number> = new Map(),
 ): Execution {
   const N = o.travel.size;
   const depot = N - 1;
@@ -75,11 +81,15 @@ export function executeRoute(
     // Look ahead at the level on arrival: the crew sees a full truck before driving to the bin.
     const arrive = t + o.travel.time[at * N + node]! * 1000;
     const volume = (Math.min(100, bin.advance(arrive)) / 100) * bin.model.capacityLitres;
+    if (
+      optional.has(step) &&
+      load > 0 &&
+      !optionalStopFits(load, volume, ahead.get(step) ?? 0, o.capacityLiters, o.roomMargin)
+    ) {
+      skippedFull.push(step);
+      continue;
+    }
     if (load + volume > o.capacityLiters + 1e-9 && load > 0) {
-      if (optional.has(step)) {
-        skippedFull.push(step);
-        continue;
-      }
       unload();
       extra++;
     }

@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import {
+  KEEP_ROOM_MARGIN,
+  mandatoryLitersAhead,
+  optionalStopFits,
+} from '../../cloud/src/modules/waste-routing/truck-room.js';
 import type { RoundView } from '../../cloud/src/modules/waste-routing/waste-routing.model.js';
 import {
   BIN_LITRES,
@@ -85,5 +90,71 @@ describe('waste routing service: optional stops and truck_full (SQLite stores, m
     const rows = binStops(replanned).filter((s) => s.binId === tail.binId);
     expect(rows.find((s) => s.id === tail.id)).toMatchObject({ status: 'skipped', skipReason: 'truck_full' });
     expect(rows.filter((s) => s.status === 'pending').length).toBeLessThanOrEqual(1);
+  });
+
+  it('gives each bin stop its planned litres, from which the crew keeps room for the mandatory stops ahead', async () => {
+    const round = await service(130).plan();
+    for (const t of round.trucks) {
+      for (const s of t.stops) {
+        if (s.kind !== 'bin') {
+          expect(s.plannedLiters).toBeNull();
+          continue;
+        }
+        // The forecast at the planned arrival: at least the forecast at the round's start.
+        expect(s.plannedLiters).toBeGreaterThanOrEqual(((s.forecastPct ?? 0) / 100) * BIN_LITRES - 1);
+        expect(s.plannedLiters).toBeLessThanOrEqual(BIN_LITRES);
+      }
+      // Each trip's mandatory litres fit the planned payload; the room ahead counts only them.
+      const ahead = mandatoryLitersAhead(t.stops);
+      t.stops.forEach((s, i) => {
+        const rest = t.stops.slice(i + 1);
+        const end = rest.findIndex((x) => x.kind !== 'bin');
+        const trip = end < 0 ? rest : rest.slice(0, end);
+        const want = trip.filter((x) => !x.optional).reduce((a, x) => a + (x.plannedLiters ?? 0), 0);
+        expect(ahead[i]).toBeCloseTo(want, 6);
+        if (s.kind === 'dump') expect(ahead[i]).toBe(0);
+        if (i === 0 || t.stops[i - 1]!.kind === 'dump')
+          expect(ahead[i]! + (s.optional ? 0 : s.plannedLiters!)).toBeLessThanOrEqual(
+            SMALL_TRUCK_PLANNED_LITRES + 1,
+          );
+      });
+    }
+  });
+});
+
+describe('truck room: the crew rule at an optional stop', () => {
+  const route = [
+    { kind: 'bin' as const, optional: true, plannedLiters: 300 },
+    { kind: 'bin' as const, optional: false, plannedLiters: 400 },
+    { kind: 'bin' as const, optional: true, plannedLiters: 200 },
+    { kind: 'bin' as const, optional: false, plannedLiters: 250 },
+    { kind: 'dump' as const, plannedLiters: null },
+    { kind: 'bin' as const, optional: true, plannedLiters: 500 },
+    { kind: 'bin' as const, optional: false, plannedLiters: 600 },
+    { kind: 'dump' as const, plannedLiters: null },
+    { kind: 'depot' as const, plannedLiters: null },
+  ];
+
+  it('keeps room for the mandatory stops after each stop, up to the next dump visit', () => {
+    expect(mandatoryLitersAhead(route)).toEqual([650, 250, 250, 0, 600, 600, 0, 0, 0]);
+  });
+
+  it('skips an optional stop that would use up their room, even when the truck could take it', () => {
+    // 1000 L payload, 200 L on board: a 300 L bin fits the truck but leaves 500 L for 650 L ahead.
+    expect(optionalStopFits(200, 300, 650, 1000)).toBe(false);
+    expect(optionalStopFits(0, 300, 650, 1000)).toBe(true);
+    // Nothing mandatory ahead: only the payload counts.
+    expect(optionalStopFits(700, 300, 0, 1000)).toBe(true);
+    expect(optionalStopFits(701, 300, 0, 1000)).toBe(false);
+  });
+
+  it('keeps KEEP_ROOM_MARGIN on top of the planned litres ahead, for the forecast error', () => {
+    expect(KEEP_ROOM_MARGIN).toBeGreaterThan(0);
+    // 300 L + 680 L ahead fits 1000 L on the forecast, not with its margin.
+    expect(optionalStopFits(0, 300, 680, 1000, 0)).toBe(true);
+    expect(optionalStopFits(0, 300, 680, 1000)).toBe(false);
+    // The room left for them, 700 L, holds planned litres up to 700 / (1 + margin).
+    expect(optionalStopFits(0, 300, 700 / (1 + KEEP_ROOM_MARGIN) + 1, 1000)).toBe(false);
+    expect(optionalStopFits(0, 300, 700 / (1 + KEEP_ROOM_MARGIN) - 1, 1000)).toBe(true);
   });
 });

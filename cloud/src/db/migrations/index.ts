@@ -3,6 +3,7 @@ import * as registry from './0001-registry.js';
 import * as governance from './0002-governance.js';
 import * as wasteRouting from './0003-waste-routing.js';
 import * as wasteStopOptional from './0004-waste-stop-optional.js';
+import * as wasteStopPlannedLiters from './0005-waste-stop-planned-liters.js';
 
 /**
  * Migrations live in code (not read from a folder at run time) so they ship inside the bundle
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002-governance': governance,
   '0003-waste-routing': wasteRouting,
   '0004-waste-stop-optional': wasteStopOptional,
+  '0005-waste-stop-planned-liters': wasteStopPlannedLiters,
 };
 
 export const migrationProvider: MigrationProvider = {

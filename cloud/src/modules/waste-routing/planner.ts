@@ -123,6 +123,8 @@ export interface PlannedVisit {
   trip: number;
   arrivalAt: number;
   forecastPct?: number;
+  /** A bin's litres as planned: its forecast at the planned arrival (truck-room.ts crew rule). */
+  plannedLiters?: number;
   /** Load on board after this visit. */
   loadLiters: number;
 }
@@ -673,7 +675,8 @@ function driveTruck(plan: TruckPlan, tr: Travel, req: PlanRequest): TruckRoute {
     for (const c of trip.nodes) {
       go(c);
       const stop = req.stops[c - 1]!;
-      load += Math.min(req.fleet.capacityLiters, stop.volumeLiters);
+      const liters = Math.min(req.fleet.capacityLiters, stop.volumeLiters);
+      load += liters;
       visits.push({
         kind: 'bin',
         binId: stop.binId,
@@ -681,6 +684,7 @@ function driveTruck(plan: TruckPlan, tr: Travel, req: PlanRequest): TruckRoute {
         trip: k,
         arrivalAt: Math.round(t),
         forecastPct: stop.forecastPct,
+        plannedLiters: liters,
         loadLiters: load,
       });
       t += serviceMinutes * 60_000;

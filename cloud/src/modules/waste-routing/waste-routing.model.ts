@@ -28,6 +28,8 @@ export type WasteStopsTable = {
   forecast_pct: number | null;
   /** 1: an optional bin stop (a top-up the round may leave, e.g. when the truck is full); 0: not. */
   optional: number;
+  /** A bin stop's litres as planned (forecast at the planned arrival); null for other stops. */
+  planned_liters: number | null;
   /** Metres and seconds from the previous visit (the depot for the first). */
   leg_m: number;
   leg_s: number;
@@ -61,6 +63,12 @@ export interface RouteStop {
    * crew skips it (reason truck_full) rather than drive to the station and back for it.
    */
   optional: boolean;
+  /**
+   * A bin stop's litres as planned (its forecast at the planned arrival). The crew keeps room for
+   * the mandatory stops ahead on the trip: an optional stop whose waste would not fit beside the
+   * load and their planned litres (plus KEEP_ROOM_MARGIN) is skipped as truck_full (truck-room.ts).
+   */
+  plannedLiters: number | null;
   status: StopStatus;
   measuredPct: number | null;
   skipReason: SkipReason | null;

@@ -18,6 +18,10 @@ export const RouteStopSchema = Type.Object({
     description:
       'a top-up bin the round may leave: when the truck is full, skip it (reason truck_full) instead of unloading for it',
   }),
+  plannedLiters: Type.Union([Type.Number(), Type.Null()], {
+    description:
+      "a bin's litres as planned: at an optional stop, skip it (truck_full) when its waste would not fit beside the load and the plannedLiters of the trip's mandatory stops still ahead plus 5 % (truck-room.ts)",
+  }),
   status: Type.Union([Type.Literal('pending'), Type.Literal('done'), Type.Literal('skipped')]),
   measuredPct: Type.Union([Type.Number(), Type.Null()]),
   skipReason: Type.Union([
