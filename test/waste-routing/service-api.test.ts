@@ -219,9 +219,23 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
     const geo = await api('GET', `/api/waste/routes/${vehicle}/geojson`, crew);
     expect(geo.statusCode).toBe(200);
     expect(geo.headers['content-type']).toContain('application/geo+json');
-    const fc = geo.json() as { features: Array<{ geometry: { type: string; coordinates: number[] } }> };
+    const fc = geo.json() as {
+      features: Array<{
+        geometry: { type: string; coordinates: number[] };
+        properties: Record<string, unknown>;
+      }>;
+    };
     expect(fc.features[0]!.geometry.type).toBe('LineString');
     expect(fc.features.length).toBe(round.trucks[0]!.stops.length + 1);
+    // Each stop's point says what the route answer says of it, including whether the crew may leave it.
+    for (const [i, s] of round.trucks[0]!.stops.entries()) {
+      expect(fc.features[i + 1]!.properties).toMatchObject({
+        seq: s.seq,
+        binId: s.binId,
+        optional: s.optional,
+        plannedLiters: s.plannedLiters,
+      });
+    }
 
     const installer = await loginAs(h, 'installer');
     expect((await api('GET', '/api/waste/routes', installer)).statusCode).toBe(403);

@@ -7,7 +7,7 @@ export interface GeoJsonFeatureCollection {
   features: Array<{
     type: 'Feature';
     geometry: { type: 'LineString'; coordinates: number[][] } | { type: 'Point'; coordinates: number[] };
-    properties: Record<string, string | number | null>;
+    properties: Record<string, string | number | boolean | null>;
   }>;
 }
 
@@ -41,6 +41,9 @@ export function routeToGeoJson(
           address: s.address,
           expectedAt: new Date(s.expectedAt).toISOString(),
           forecastPct: s.forecastPct,
+          // A navigation app can show which stops the crew may leave when the truck is full.
+          optional: s.optional,
+          plannedLiters: s.plannedLiters,
           status: s.status,
         },
       })),
