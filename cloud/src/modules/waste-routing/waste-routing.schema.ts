@@ -3,6 +3,12 @@ import { Type } from 'typebox';
 
 export const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
+/** Why a crew skipped a stop (model SkipReason): in a route's stops and in a skip report. */
+const SkipReasonSchema = Type.Union(
+  [Type.Literal('blocked'), Type.Literal('not_accessible'), Type.Literal('truck_full')],
+  { description: 'truck_full: optional stops only (a mandatory bin is worth an unloading)' },
+);
+
 export const RouteStopSchema = Type.Object({
   id: Type.String(),
   seq: Type.Integer(),
@@ -24,12 +30,7 @@ export const RouteStopSchema = Type.Object({
   }),
   status: Type.Union([Type.Literal('pending'), Type.Literal('done'), Type.Literal('skipped')]),
   measuredPct: Type.Union([Type.Number(), Type.Null()]),
-  skipReason: Type.Union([
-    Type.Literal('blocked'),
-    Type.Literal('not_accessible'),
-    Type.Literal('truck_full'),
-    Type.Null(),
-  ]),
+  skipReason: Type.Union([SkipReasonSchema, Type.Null()]),
   doneAt: Type.Union([Type.Number(), Type.Null()]),
 });
 
@@ -59,10 +60,7 @@ export const StopOutcomeSchema = Type.Union([
   Type.Object({ status: Type.Literal('done'), measuredPct: Type.Number({ minimum: 0, maximum: 100 }) }),
   Type.Object({
     status: Type.Literal('skipped'),
-    reason: Type.Union(
-      [Type.Literal('blocked'), Type.Literal('not_accessible'), Type.Literal('truck_full')],
-      { description: 'truck_full: optional stops only (a mandatory bin is worth an unloading)' },
-    ),
+    reason: SkipReasonSchema,
   }),
 ]);
 
