@@ -212,18 +212,17 @@ function fixedSequences(bins: SimBin[], stops: PlanRequest['stops'], seed: numbe
   return plan.trucks.map((t) => t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump'));
 }
 
-/** A plan's optional stops (the crew may skip them when the truck is full), with --skip-full on. */
-const optionalOf = (visits: readonly { binId?: string; optional?: boolean }[]): Set<string> =>
-  new Set(SKIP_FULL ? visits.flatMap((v) => (v.optional && v.binId ? [v.binId] : [])) : []);
-
 /**
- * With --keep-room on, each optional stop's room kept for the mandatory stops after it on its trip
- * (truck-room.ts, the product's crew rule on the route's planned litres).
+ * A plan's optional stops, which the crew may skip when the truck is full (--skip-full on), each
+ * with the room it keeps for the mandatory stops after it on its trip (--keep-room on: their
+ * planned litres, truck-room.ts, the product's crew rule; otherwise 0).
  */
-function aheadOf(visits: readonly PlannedVisit[]): Map<string, number> {
-  if (!SKIP_FULL || !KEEP_ROOM) return new Map();
-  const ahead = mandatoryLitersAhead(visits);
-  return new Map(visits.flatMap((v, i) => (v.optional && v.binId ? [[v.binId, ahead[i]!] as const] : [])));
+function optionalStops(visits: readonly PlannedVisit[]): Map<string, number> {
+  if (!SKIP_FULL) return new Map();
+  const ahead = KEEP_ROOM ? mandatoryLitersAhead(visits) : undefined;
+  return new Map(
+    visits.flatMap((v, i) => (v.optional && v.binId ? [[v.binId, ahead?.[i] ?? 0] as const] : [])),
+  );
 }
 
 /** PlanRequest.tripsFirst with the optional tails of --tail-load. */
@@ -458,7 +457,7 @@ function runOptimised(seed: number, marginQ: number) {
       for (const t of plan.trucks) {
         const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');
         for (const x of seq) planned.add(x);
-        const e = executeRoute(seq, pickupAt, exec, optionalOf(t.visits), aheadOf(t.visits));
+        const e = executeRoute(seq, pickupAt, exec, optionalStops(t.visits));
         // A bin left for truck_full is not handled: the checks watch it, a re-plan may offer it.
         for (const x of e.skippedFull) planned.delete(x);
         addDrive(drive, e);
@@ -533,7 +532,7 @@ function runOptimised(seed: number, marginQ: number) {
         const seq = t.visits.filter((v) => v.kind !== 'depot').map((v) => v.binId ?? 'dump');
         checkBins += seq.filter((x) => x !== 'dump').length;
         for (const x of seq) planned.add(x);
-        const e = executeRoute(seq, checkAt, exec, optionalOf(t.visits), aheadOf(t.visits));
+        const e = executeRoute(seq, checkAt, exec, optionalStops(t.visits));
         for (const x of e.skippedFull) planned.delete(x);
         addDrive(drive, e);
         truckDays++;

@@ -3,9 +3,9 @@
  * planned. The truck goes to each bin in order, finds its real level, and when the next bin's waste
  * does not fit it first unloads at the dump (an extra trip the plan did not foresee), unless the
  * bin is an optional stop (`optional`: not forecast to need this round): the crew skips it
- * (reported `truck_full`) and drives on, as the product's crews do. With `ahead` (the planned
- * litres of the trip's mandatory stops after each optional one, truck-room.ts), the crew also
- * skips an optional stop that would leave too little room for them (the product's crew rule). Both the
+ * (reported `truck_full`) and drives on, as the product's crews do. With the planned litres of
+ * the trip's mandatory stops after each optional one (`optional`'s values, truck-room.ts), the
+ * crew also skips an optional stop that would leave too little room for them (the crew rule). Both the
  * optimised plan and the fixed round are executed by this same function, so their km compare fairly.
  */
 import type { Travel } from '../../cloud/src/modules/waste-routing/geo.js';
@@ -44,8 +44,8 @@ export function executeRoute(
   sequence: readonly string[],
   start: number,
   o: ExecuteOptions,
-  optional: ReadonlySet<string> = new Set(),
-  ahead: ReadonlyMap<string, number> = new Map(),
+  /** Optional stops (bin id -> planned litres of the trip's mandatory stops after it, or 0). */
+  optional: ReadonlyMap<string, number> = new Map(),
 ): Execution {
   const N = o.travel.size;
   const depot = N - 1;
@@ -81,10 +81,11 @@ export function executeRoute(
     // Look ahead at the level on arrival: the crew sees a full truck before driving to the bin.
     const arrive = t + o.travel.time[at * N + node]! * 1000;
     const volume = (Math.min(100, bin.advance(arrive)) / 100) * bin.model.capacityLitres;
+    const ahead = optional.get(step);
     if (
-      optional.has(step) &&
+      ahead !== undefined &&
       load > 0 &&
-      !optionalStopFits(load, volume, ahead.get(step) ?? 0, o.capacityLiters, o.roomMargin)
+      !optionalStopFits(load, volume, ahead, o.capacityLiters, o.roomMargin)
     ) {
       skippedFull.push(step);
       continue;
