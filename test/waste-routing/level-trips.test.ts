@@ -139,6 +139,28 @@ describe('planner tripsFirst', () => {
     expect(tailed.skipped.length + visited.size).toBe(req.stops.length);
   });
 
+  it("tailLiters: a tail never takes a truck's day past its shift", () => {
+    const req = scene();
+    const bins = (p: ReturnType<typeof planRound>) =>
+      p.trucks.flatMap((t) => t.visits).filter((v) => v.kind === 'bin').length;
+    const plain = planRound({ ...req, tripsFirst: true });
+    const long = planRound({ ...req, tripsFirst: { tailLiters: 1300 } });
+    const [plainMin, longMin] = [plain, long].map((p) => Math.max(...p.trucks.map((t) => t.durationMin)));
+    expect(bins(long)).toBe(bins(plain) + 2);
+    // A shift that ends halfway through the two tail bins' minutes: the day stays within it, so
+    // at most one tail bin is taken.
+    const shiftMinutes = (plainMin! + longMin!) / 2;
+    const shortReq: PlanRequest = {
+      ...req,
+      fleet: { ...req.fleet, shiftMinutes },
+      tripsFirst: { tailLiters: 1300 },
+    };
+    const short = planRound(shortReq);
+    expect(bins(short)).toBeLessThan(bins(long));
+    for (const t of short.trucks) expect(t.durationMin).toBeLessThanOrEqual(shiftMinutes + 1e-6);
+    expect(checkPlan(shortReq, short, travelFor(shortReq)).errors).toEqual([]);
+  });
+
   it('is reproducible with an iteration budget (no wall-clock cut)', () => {
     const req = { ...scene(), tripsFirst: true };
     expect(planRound(req).distanceM).toBe(planRound(req).distanceM);

@@ -437,8 +437,9 @@ function solveTrips(
 /**
  * Optional tails (TripsFirstOptions.tailLiters): appends candidates after trips' last bins, before
  * their dump, best net gain (worth - detour) first over all trips, while a trip's forecast litres
- * stay within `tail.liters`. Trips a truck out starts with its load keep their room. Returns the
- * nodes appended.
+ * stay within `tail.liters` and its truck's day within the shift (a tail bin delays everything
+ * after it by its detour and service minutes). Trips a truck out starts with its load keep their
+ * room. Returns the nodes appended.
  */
 function appendTails(
   plans: TruckPlan[],
@@ -455,6 +456,10 @@ function appendTails(
       (i === 0 && (p.onboard > 0 || p.unloadFirst)) || trip.nodes.length === 0 ? [] : [{ p, i }],
     ),
   );
+  // Minutes each truck's day may still grow (none for a truck the packer already put over).
+  const slack = new Map(plans.map((p) => [p, req.fleet.shiftMinutes - driveTruck(p, tr, req).durationMin]));
+  const extraMinutes = (last: number, c: number) =>
+    (tr.time[last * N + c]! + tr.time[c * N]! - tr.time[last * N]!) / 60 + req.fleet.serviceMinutes;
   const free = new Set(candidates);
   const added: number[] = [];
   for (;;) {
@@ -464,6 +469,7 @@ function appendTails(
       const last = trip.nodes.at(-1)!;
       for (const c of free) {
         if (trip.load + volume(c) > tail.liters + 1e-9) continue;
+        if (extraMinutes(last, c) > slack.get(p)! + 1e-9) continue;
         const detour = tr.dist[last * N + c]! + tr.dist[c * N]! - tr.dist[last * N]!;
         const gain = tail.worthM(volume(c)) - detour;
         if (gain > 0 && (!best || gain > best.gain)) best = { k, c, gain };
@@ -474,14 +480,9 @@ function appendTails(
     const trip = p.trips[i]!;
     const last = trip.nodes.at(-1)!;
     const c = best.c;
-    p.trips[i] = {
-      nodes: [...trip.nodes, c],
-      load: trip.load + volume(c),
-      minutes:
-        trip.minutes +
-        (tr.time[last * N + c]! + tr.time[c * N]! - tr.time[last * N]!) / 60 +
-        req.fleet.serviceMinutes,
-    };
+    const minutes = extraMinutes(last, c);
+    p.trips[i] = { nodes: [...trip.nodes, c], load: trip.load + volume(c), minutes: trip.minutes + minutes };
+    slack.set(p, slack.get(p)! - minutes);
     free.delete(c);
     added.push(c);
   }
