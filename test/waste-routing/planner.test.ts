@@ -218,6 +218,19 @@ describe('round planner (multi-trip, prize-collecting)', () => {
       expect(visits.filter((v) => v.kind === 'dump')).toHaveLength(1);
       const last = visits.filter((v) => v.kind === 'bin').at(-1)!;
       expect(last.loadLiters).toBeGreaterThan(0.8 * fleet.capacityLiters);
+      // With optional tails, the trip under way takes them too, counting the load on board.
+      const tailLiters = 1.3 * fleet.capacityLiters;
+      const tailReq = { ...topUps, tripsFirst: { tailLiters } };
+      const tailed = planRound(tailReq);
+      expect(checkPlan(tailReq, tailed, travelFor(tailReq)).errors).toEqual([]);
+      const t1Trip = tailed.trucks.find((t) => t.vehicleId === 't1')!.visits;
+      const underWay = t1Trip.slice(
+        0,
+        t1Trip.findIndex((v) => v.kind === 'dump'),
+      );
+      expect(underWay[0]!.loadLiters).toBeGreaterThan(600);
+      expect(underWay.at(-1)!.loadLiters).toBeGreaterThan(fleet.capacityLiters);
+      expect(underWay.at(-1)!.loadLiters).toBeLessThanOrEqual(tailLiters + 1e-6);
     });
 
     it('a truck out with a full load unloads first; with nothing left it unloads and goes home', () => {

@@ -438,8 +438,8 @@ function solveTrips(
  * Optional tails (TripsFirstOptions.tailLiters): appends candidates after trips' last bins, before
  * their dump, best net gain (worth - detour) first over all trips, while a trip's forecast litres
  * stay within `tail.liters` and its truck's day within the shift (a tail bin delays everything
- * after it by its detour and service minutes). Trips a truck out starts with its load keep their
- * room. Returns the nodes appended.
+ * after it by its detour and service minutes). A truck out's first trip counts the load it has on
+ * board. Returns the nodes appended.
  */
 function appendTails(
   plans: TruckPlan[],
@@ -451,9 +451,10 @@ function appendTails(
   const N = tr.size;
   const cap = req.fleet.capacityLiters;
   const volume = (c: number) => Math.min(cap, req.stops[c - 1]!.volumeLiters);
+  // A truck out that does not unload first drives its first trip with its load on board.
   const open = plans.flatMap((p) =>
     p.trips.flatMap((trip, i) =>
-      (i === 0 && (p.onboard > 0 || p.unloadFirst)) || trip.nodes.length === 0 ? [] : [{ p, i }],
+      trip.nodes.length === 0 ? [] : [{ p, i, onboard: i === 0 && !p.unloadFirst ? p.onboard : 0 }],
     ),
   );
   // Minutes each truck's day may still grow (none for a truck the packer already put over).
@@ -464,11 +465,11 @@ function appendTails(
   const added: number[] = [];
   for (;;) {
     let best: { k: number; c: number; gain: number } | undefined;
-    open.forEach(({ p, i }, k) => {
+    open.forEach(({ p, i, onboard }, k) => {
       const trip = p.trips[i]!;
       const last = trip.nodes.at(-1)!;
       for (const c of free) {
-        if (trip.load + volume(c) > tail.liters + 1e-9) continue;
+        if (onboard + trip.load + volume(c) > tail.liters + 1e-9) continue;
         if (extraMinutes(last, c) > slack.get(p)! + 1e-9) continue;
         const detour = tr.dist[last * N + c]! + tr.dist[c * N]! - tr.dist[last * N]!;
         const gain = tail.worthM(volume(c)) - detour;
