@@ -1,5 +1,6 @@
 import { entityName } from './entities.js';
 import type { Language } from './language.js';
+import { workOrderStateZh } from './work-order-states.js';
 
 type Params = Record<string, unknown>;
 type Render = (p: Params) => string;
@@ -21,18 +22,9 @@ const ROLE_ZH: Record<string, string> = {
 };
 const roleZh = (role: unknown): string => ROLE_ZH[String(role)] ?? String(role);
 
-/** Names of work-order states, so a refusal reads "当前状态：已派单" rather than a code. */
-const STATE_ZH: Record<string, string> = {
-  reported: '已上报',
-  dispatched: '已派单',
-  in_progress: '处理中',
-  completed: '已完成',
-  rated: '已评价',
-  rejected: '已驳回',
-  cancelled: '已撤销',
-};
+/** State names with their codes, so a refusal reads "当前状态：已派单(dispatched)" rather than a code. */
 const states = (v: unknown): string =>
-  (Array.isArray(v) ? v : [v]).map((s) => `${STATE_ZH[String(s)] ?? s}(${s})`).join('、');
+  (Array.isArray(v) ? v : [v]).map((s) => `${workOrderStateZh(s)}(${s})`).join('、');
 
 /**
  * The message catalogue: one entry per stable error code, in zh-CN and en. Codes never change

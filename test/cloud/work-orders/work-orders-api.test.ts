@@ -407,6 +407,11 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         kind: 'work_order_status',
         body: 'Your work order "水管漏水" is now dispatched',
       });
+      // The same notification read in zh-CN names the state, not its code.
+      const zhInbox = await call('GET', '/api/notifications?unread=true', resident);
+      expect(zhInbox.json().items.find((n: { id: string }) => n.id === update.id)).toMatchObject({
+        body: '您的工单“水管漏水”状态变为已派单',
+      });
       const read = await call('POST', `/api/notifications/${update.id}/read`, resident);
       expect(read.statusCode).toBe(204);
       const after = await call('GET', '/api/notifications?unread=true', resident);

@@ -1,18 +1,9 @@
 import type { Language } from '../../i18n/language.js';
+import { workOrderStateZh } from '../../i18n/work-order-states.js';
 import type { NotificationKind } from './notifier.port.js';
 
 type P = Record<string, string | number | null>;
 type Text = { title: string; body: string };
-
-const STATUS_ZH: Record<string, string> = {
-  reported: '已上报',
-  dispatched: '已派单',
-  in_progress: '处理中',
-  completed: '已完成',
-  rated: '已评价',
-  rejected: '已驳回',
-  cancelled: '已撤销',
-};
 
 /** Notifications are stored as kind + params and rendered when read, in the reader's language. */
 const RENDER: Record<NotificationKind, Record<Language, (p: P) => Text>> = {
@@ -29,7 +20,7 @@ const RENDER: Record<NotificationKind, Record<Language, (p: P) => Text>> = {
   work_order_status: {
     'zh-CN': (p) => ({
       title: `工单进度：${p.title}`,
-      body: `您的工单“${p.title}”状态变为${STATUS_ZH[String(p.status)] ?? p.status}${p.note ? `：${p.note}` : ''}`,
+      body: `您的工单“${p.title}”状态变为${workOrderStateZh(p.status)}${p.note ? `：${p.note}` : ''}`,
     }),
     en: (p) => ({
       title: `Work order update: ${p.title}`,
