@@ -299,14 +299,7 @@ export class WorkOrdersService {
         row.completed_at >= since &&
         ['completed', 'rated'].includes(order.status)
       ) {
-        const assignee = order.assigneeId ? await this.people.person(order.assigneeId) : undefined;
-        await this.bus.emit('workOrder.completed', {
-          ...ref,
-          assigneeId: order.assigneeId,
-          assigneeRole: assignee?.role ?? null,
-          hours: order.hours,
-          at: row.completed_at,
-        });
+        await this.announceCompleted(order, row.completed_at);
         announced++;
       }
       const reporter = row.reporter_id ? await this.people.person(row.reporter_id) : undefined;
@@ -404,10 +397,16 @@ export class WorkOrdersService {
       note,
       at,
     });
-    if (order.status !== 'completed') return;
+    if (order.status === 'completed') await this.announceCompleted(order, at);
+  }
+
+  /** workOrder.completed, which pays the assignee's points (the same event when re-announced). */
+  private async announceCompleted(order: WorkOrder, at: number): Promise<void> {
     const assignee = order.assigneeId ? await this.people.person(order.assigneeId) : undefined;
     await this.bus.emit('workOrder.completed', {
-      ...ref,
+      orderId: order.id,
+      title: order.title,
+      category: order.category,
       assigneeId: order.assigneeId,
       assigneeRole: assignee?.role ?? null,
       hours: order.hours,
