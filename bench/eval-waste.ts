@@ -369,7 +369,7 @@ function runFixed(seed: number) {
   for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++)
     for (const seq of seqs) addDrive(drive, executeRoute(seq, localTime(d, ROUND_MIN[0]!), exec));
   for (const b of bins) b.advance(localTime(WARMUP_DAYS + DAYS, 0));
-  return totals(bins, drive, DAYS * seqs.length);
+  return { totals: totals(bins, drive, DAYS * seqs.length), haulFloorKm: haulFloorKm(bins, exec) };
 }
 
 function runOptimised(seed: number, marginQ: number) {
@@ -569,18 +569,21 @@ function oneBinRoundKm(exec: ExecuteOptions): number {
 }
 
 /**
- * Haul floor: km no plan collecting `litres` can avoid, each payload driven from the community to
- * the station and back (the shortest bin-station legs). Bounds what any selection can save.
+ * Haul floor: km no plan collecting the same waste from each bin can avoid. A trip is a cycle
+ * through the station, so it drives at least twice the station leg of its farthest bin, which is
+ * at least its litres' share of the payload times each bin's own station round trip: every litre
+ * is charged the round trip from where it was collected, as if trucks came back full from one bin
+ * each (no km between bins, no part-loads, no yard legs). Bounds what any selection can save.
  */
-function haulFloorKm(exec: ExecuteOptions, litres: number): number {
+function haulFloorKm(bins: readonly SimBin[], exec: ExecuteOptions): number {
   const { size: N, dist } = exec.travel;
-  let to = Number.POSITIVE_INFINITY;
-  let from = Number.POSITIVE_INFINITY;
-  for (let i = 1; i < N - 1; i++) {
-    to = Math.min(to, dist[i * N]!);
-    from = Math.min(from, dist[i]!);
+  let m = 0;
+  for (const b of bins) {
+    const i = exec.nodeOf.get(b.id)!;
+    const litres = b.foundPct.reduce((a, f) => a + Math.min(100, f), 0) * (b.model.capacityLitres / 100);
+    m += (litres / exec.capacityLiters) * (dist[i * N]! + dist[i]!);
   }
-  return ((litres / exec.capacityLiters) * (to + from)) / 1000;
+  return m / 1000;
 }
 
 function communityOf(seed: number) {
@@ -600,16 +603,14 @@ function communityOf(seed: number) {
           bins: bins.length,
         }
       : { bins: bins.length }),
-    exec,
   };
 }
 
 const perSeed = SEEDS.map((seed) => {
-  const fixed = runFixed(seed);
+  const { totals: fixed, haulFloorKm: floor } = runFixed(seed);
   const optimised = runOptimised(seed, MARGIN_Q);
   const noMargin = args['no-margin-run'] === 'off' ? undefined : runOptimised(seed, 0);
-  const { exec: cexec, ...community } = communityOf(seed);
-  const floor = haulFloorKm(cexec, fixed.litresCollected);
+  const community = communityOf(seed);
   const row = {
     seed,
     community,
