@@ -1,6 +1,6 @@
 /**
  * npm run eval:waste [-- --seeds 1,2,3,4,5 --days 30 --households 2000 --provisioning peak|average
- *   --checks 13:00,16:30,20:30|none --urgent-pct 90 --dump-km 3 --plan-load 0.95 --point-mates on|off
+ *   --checks 13:00,16:30,20:30|none --urgent-pct 90 --dump-km 3 --payload-kg 2000 --plan-load 0.95 --point-mates on|off
  *   --iterations 20000 --margin-q 0.95 --threshold 80 --rounds 09:30 --policy trips|prize
  *   --keep-pct 15 --over-offer 1 --tail-load 1.1 --skip-full on|off --keep-room on|off --room-margin 0.05
  *   --no-margin-run on|off]
@@ -56,6 +56,7 @@ const { values: args } = parseArgs({
     checks: { type: 'string', default: '13:00,16:30,20:30' },
     'urgent-pct': { type: 'string', default: '90' },
     'dump-km': { type: 'string' },
+    'payload-kg': { type: 'string', default: '2000' },
     'plan-load': { type: 'string', default: '0.95' },
     'point-mates': { type: 'string', default: 'on' },
     iterations: { type: 'string', default: '20000' },
@@ -149,7 +150,8 @@ const geo: CommunityGeo =
         dump: offsetByMetres(center, 800 * DUMP_KM, 600 * DUMP_KM),
       };
 const COMMUNITY_SIDE_M = 1000;
-const PAYLOAD_KG = 2000;
+/** A truck's payload (the scene's sensitivity to truck size; 2 t: a small bin-lift compactor). */
+const PAYLOAD_KG = Number(args['payload-kg']);
 const fleet: FleetConfig = {
   depot: geo.depot,
   dump: geo.dump,
