@@ -308,6 +308,8 @@ interface Totals {
   litresCollected: number;
   /** Level the trucks found at collection: 10th, 50th, 90th percentile. */
   foundPct: [number, number, number];
+  /** The km no plan collecting the same litres from each bin can avoid (haulFloorKm). */
+  haulFloorKm: number;
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
@@ -316,7 +318,7 @@ const quantile = (xs: number[], q: number) => {
   return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
 
-function totals(bins: SimBin[], d: Drive, truckDays: number): Totals {
+function totals(bins: SimBin[], exec: ExecuteOptions, d: Drive, truckDays: number): Totals {
   const found = bins.flatMap((b) => b.foundPct);
   const extra = d.extra;
   return {
@@ -339,6 +341,7 @@ function totals(bins: SimBin[], d: Drive, truckDays: number): Totals {
       ) / 100,
     ),
     foundPct: [round(quantile(found, 0.1)), round(quantile(found, 0.5)), round(quantile(found, 0.9))],
+    haulFloorKm: round(haulFloorKm(bins, exec)),
   };
 }
 
@@ -371,7 +374,7 @@ function runFixed(seed: number) {
   for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++)
     for (const seq of seqs) addDrive(drive, executeRoute(seq, localTime(d, ROUND_MIN[0]!), exec));
   for (const b of bins) b.advance(localTime(WARMUP_DAYS + DAYS, 0));
-  return { totals: totals(bins, drive, DAYS * seqs.length), haulFloorKm: haulFloorKm(bins, exec) };
+  return totals(bins, exec, drive, DAYS * seqs.length);
 }
 
 function runOptimised(seed: number, marginQ: number) {
@@ -545,7 +548,7 @@ function runOptimised(seed: number, marginQ: number) {
   }
   for (const b of bins) b.advance(localTime(WARMUP_DAYS + DAYS, 0));
   return {
-    ...totals(bins, drive, truckDays),
+    ...totals(bins, exec, drive, truckDays),
     daysWithARound: daysOut,
     infeasiblePlans: infeasible,
     optionalTaken,
@@ -609,7 +612,8 @@ function communityOf(seed: number) {
 }
 
 const perSeed = SEEDS.map((seed) => {
-  const { totals: fixed, haulFloorKm: floor } = runFixed(seed);
+  const fixed = runFixed(seed);
+  const floor = fixed.haulFloorKm;
   const optimised = runOptimised(seed, MARGIN_Q);
   const noMargin = args['no-margin-run'] === 'off' ? undefined : runOptimised(seed, 0);
   const community = communityOf(seed);
