@@ -17,7 +17,8 @@
  *   service re-plans (round-stops.ts replanStops: the same selection, less the bins already out);
  * - optimisedNoMargin: the same without the margin (what the margin costs in km, and buys).
  * Per plan: trips to the station (unloadings) and their mean load (% of payload), km between bins
- * vs km to/from the depot and the station (where the km go). The planner runs on an iteration
+ * vs km to/from the depot and the station, and the haul floor of what it collected with the km
+ * above it by cause (part-loads, radial spread, tour, yard legs; waste-execute.ts AboveFloor). The planner runs on an iteration
  * budget only, so a seed's figures do not depend on the machine's load.
  * All are driven through the same executor (real levels, extra dump trips when the truck is full;
  * with `--skip-full on` an optional stop that does not fit is skipped instead, reason truck_full);
@@ -41,7 +42,7 @@ import { intradayCheck } from '../cloud/src/modules/waste-routing/selection.js';
 import { KEEP_ROOM_MARGIN, mandatoryLitersAhead } from '../cloud/src/modules/waste-routing/truck-room.js';
 import { WASTE } from '../firmware-sim/src/model/statistics.js';
 import { type CommunityGeo, makeBins, makeCommunity, type SimBin } from './support/waste-community.js';
-import { type ExecuteOptions, executeRoute } from './support/waste-execute.js';
+import { type AboveFloor, type ExecuteOptions, executeRoute } from './support/waste-execute.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -267,6 +268,7 @@ interface Drive {
   betweenBinsKm: number;
   depotDumpKm: number;
   skippedFull: number;
+  aboveFloor: AboveFloor;
 }
 const newDrive = (): Drive => ({
   km: 0,
@@ -277,6 +279,7 @@ const newDrive = (): Drive => ({
   betweenBinsKm: 0,
   depotDumpKm: 0,
   skippedFull: 0,
+  aboveFloor: { partLoadsM: 0, radialSpreadM: 0, tourM: 0, yardLegsM: 0 },
 });
 function addDrive(d: Drive, e: ReturnType<typeof executeRoute>) {
   d.km += e.distanceM / 1000;
@@ -287,6 +290,7 @@ function addDrive(d: Drive, e: ReturnType<typeof executeRoute>) {
   d.betweenBinsKm += e.betweenBinsM / 1000;
   d.depotDumpKm += e.depotDumpM / 1000;
   d.skippedFull += e.skippedFull.length;
+  for (const k of Object.keys(d.aboveFloor) as (keyof AboveFloor)[]) d.aboveFloor[k] += e.aboveFloor[k];
 }
 
 interface Totals {
@@ -310,6 +314,8 @@ interface Totals {
   foundPct: [number, number, number];
   /** The km no plan collecting the same litres from each bin can avoid (haulFloorKm). */
   haulFloorKm: number;
+  /** The km driven above that floor, by cause (waste-execute.ts AboveFloor); with it, they sum to km. */
+  kmAboveFloor: { partLoads: number; radialSpread: number; tour: number; yardLegs: number };
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
@@ -342,6 +348,12 @@ function totals(bins: SimBin[], exec: ExecuteOptions, d: Drive, truckDays: numbe
     ),
     foundPct: [round(quantile(found, 0.1)), round(quantile(found, 0.5)), round(quantile(found, 0.9))],
     haulFloorKm: round(haulFloorKm(bins, exec)),
+    kmAboveFloor: {
+      partLoads: round(d.aboveFloor.partLoadsM / 1000),
+      radialSpread: round(d.aboveFloor.radialSpreadM / 1000),
+      tour: round(d.aboveFloor.tourM / 1000),
+      yardLegs: round(d.aboveFloor.yardLegsM / 1000),
+    },
   };
 }
 
@@ -641,7 +653,8 @@ const perSeed = SEEDS.map((seed) => {
       (noMargin
         ? `no margin ${noMargin.km} km ${noMargin.overflowEvents} ovf (${row.kmSavedPctNoMargin}%) | `
         : '') +
-      `haul-floor ceiling ${row.kmSavedPctCeilingHaul}% | truck-h ${fixed.truckHours} vs ${optimised.truckHours}`,
+      `haul-floor ceiling ${row.kmSavedPctCeilingHaul}% | optimised = floor ${optimised.haulFloorKm} + part-loads/radial/tour/yard ` +
+      `${Object.values(optimised.kmAboveFloor).join('/')} km | truck-h ${fixed.truckHours} vs ${optimised.truckHours}`,
   );
   return row;
 });

@@ -25,6 +25,25 @@ export interface Execution {
   depotDumpM: number;
   /** Optional stops skipped because their waste did not fit the truck (skip reason truck_full). */
   skippedFull: string[];
+  /** The metres driven above the haul floor of what was collected, by cause (AboveFloor). */
+  aboveFloor: AboveFloor;
+}
+
+/**
+ * Where a route's metres go beyond the haul floor (each litre charged its bin's station round
+ * trip, as eval:waste's haulFloorKm): a trip seen as a cycle through the station drives
+ * 2 x its farthest bin's station leg plus its tour; that is the floor of its litres plus
+ * - partLoads: 2 x farthest leg x the payload share left empty,
+ * - radialSpread: its litres charged the farthest bin's leg instead of their own,
+ * - tour: the cycle beyond the straight run to the farthest bin and back (between bins),
+ * and the day adds yardLegs: depot -> first bin and station -> depot instead of station legs.
+ * The four and the floor sum to the metres driven.
+ */
+export interface AboveFloor {
+  partLoadsM: number;
+  radialSpreadM: number;
+  tourM: number;
+  yardLegsM: number;
 }
 
 export interface ExecuteOptions {
@@ -58,9 +77,18 @@ export function executeRoute(
   let between = 0;
   const tripLoads: number[] = [];
   const skippedFull: string[] = [];
+  const roundTrip = (node: number) => o.travel.dist[node * N]! + o.travel.dist[node]!;
+  const above: AboveFloor = { partLoadsM: 0, radialSpreadM: 0, tourM: 0, yardLegsM: 0 };
+  // The trip under way, as a cycle through the station: its metres (first leg from the station),
+  // its farthest bin's round trip and its litres x their own round trips.
+  let cycleM = 0;
+  let farM = 0;
+  let floorLitreM = 0;
+  let floorM = 0;
   const go = (to: number) => {
     const leg = o.travel.dist[at * N + to]!;
     if (at !== 0 && at !== depot && to !== 0 && to !== depot) between += leg;
+    if (to !== depot) cycleM += at === depot ? o.travel.dist[to]! : leg;
     dist += leg;
     t += o.travel.time[at * N + to]! * 1000;
     at = to;
@@ -69,7 +97,14 @@ export function executeRoute(
     go(0);
     t += o.dumpMinutes * 60_000;
     tripLoads.push(load);
+    above.partLoadsM += farM * (1 - load / o.capacityLiters);
+    above.radialSpreadM += (farM * load) / o.capacityLiters - floorLitreM / o.capacityLiters;
+    above.tourM += cycleM - farM;
+    floorM += floorLitreM / o.capacityLiters;
     load = 0;
+    cycleM = 0;
+    farM = 0;
+    floorLitreM = 0;
   };
   for (const step of sequence) {
     if (step === 'dump') {
@@ -97,11 +132,14 @@ export function executeRoute(
     go(node);
     bin.collect(t);
     load += volume;
+    farM = Math.max(farM, roundTrip(node));
+    floorLitreM += volume * roundTrip(node);
     collected++;
     t += o.serviceMinutes * 60_000;
   }
   if (load > 0) unload();
   go(depot);
+  above.yardLegsM = dist - floorM - above.partLoadsM - above.radialSpreadM - above.tourM;
   return {
     distanceM: dist,
     minutes: (t - start) / 60_000,
@@ -111,5 +149,6 @@ export function executeRoute(
     betweenBinsM: between,
     depotDumpM: dist - between,
     skippedFull,
+    aboveFloor: above,
   };
 }

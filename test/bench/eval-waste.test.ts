@@ -12,6 +12,7 @@ interface PlanTotals {
   overflowEvents: number;
   infeasiblePlans?: number;
   haulFloorKm: number;
+  kmAboveFloor: Record<'partLoads' | 'radialSpread' | 'tour' | 'yardLegs', number>;
 }
 interface EvalRow {
   seed: number;
@@ -48,6 +49,11 @@ function checkRow(r: EvalRow, days: number) {
   for (const p of plans) {
     expect(p.haulFloorKm).toBeGreaterThan(0);
     expect(p.haulFloorKm).toBeLessThanOrEqual(p.km);
+    // The km above it, by cause, are each >= 0 and with the floor add up to the km driven.
+    const causes = Object.values(p.kmAboveFloor);
+    expect(causes).toHaveLength(4);
+    for (const km of causes) expect(km).toBeGreaterThanOrEqual(-0.01);
+    expect(p.haulFloorKm + causes.reduce((a, b) => a + b, 0)).toBeCloseTo(p.km, 1);
   }
   expect(r.haulFloorKm).toBe(r.fixedDailyRound.haulFloorKm);
   expect(r.kmSavedPct).toBeCloseTo(100 * (1 - r.optimised.km / r.fixedDailyRound.km), 1);
