@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
-import type { LinliDatabase, WorkOrdersTable } from '../../db/schema.js';
+import type { LinliDatabase, WorkOrderPhotosTable, WorkOrdersTable } from '../../db/schema.js';
 import type { Category, HistoryEntry, Photo, Source, Status, WorkOrder } from './work-orders.model.js';
 
 type Db = Kysely<LinliDatabase>;
@@ -243,15 +243,7 @@ export class WorkOrdersRepository {
   }
 
   // ---- photos
-  async addPhoto(row: {
-    id: string;
-    work_order_id: string;
-    content_type: string;
-    size: number;
-    path: string;
-    uploaded_by: string | null;
-    created_at: number;
-  }): Promise<void> {
+  async addPhoto(row: WorkOrderPhotosTable): Promise<void> {
     await this.db.insertInto('work_order_photos').values(row).execute();
   }
 
