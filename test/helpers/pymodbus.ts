@@ -154,10 +154,19 @@ print(json.dumps(values))
 `;
 
 async function requirePymodbus(): Promise<void> {
+  const DIST = '/usr/lib/python3/dist-packages';
   await requireDebianPackage(
     'pymodbus for /usr/bin/python3',
     'python3-pymodbus',
-    () => existsSync(SYSTEM_PYTHON) && existsSync('/usr/lib/python3/dist-packages/pymodbus/__init__.py'),
+    () => existsSync(SYSTEM_PYTHON) && existsSync(`${DIST}/pymodbus/__init__.py`),
+  );
+  // pymodbus.server imports pyserial and its asyncio transport, which python3-pymodbus only
+  // recommends: an install without recommends (as CI's) has pymodbus but no server.
+  await requireDebianPackage('pyserial for /usr/bin/python3', 'python3-serial', () =>
+    existsSync(`${DIST}/serial/__init__.py`),
+  );
+  await requireDebianPackage('pyserial-asyncio for /usr/bin/python3', 'python3-serial-asyncio', () =>
+    existsSync(`${DIST}/serial_asyncio/__init__.py`),
   );
 }
 
