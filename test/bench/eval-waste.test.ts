@@ -30,8 +30,9 @@ interface EvalOutput {
   goal: { met: boolean };
 }
 
-function evalWaste(args: string[]): EvalOutput {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/eval-waste.ts', ...args], {
+/** Runs eval:waste with `args` (space-separated) and returns its JSON. */
+function evalWaste(args: string): EvalOutput {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/eval-waste.ts', ...args.split(' ')], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 120_000,
@@ -62,16 +63,7 @@ function checkRow(r: EvalRow, days: number) {
 describe('eval:waste', () => {
   it('one compound, 4 days, 2 seeds: the fixed round, the haul floor and the goal verdict', () => {
     const days = 4;
-    const r = evalWaste([
-      '--seeds',
-      '1,2',
-      '--days',
-      String(days),
-      '--households',
-      '0',
-      '--iterations',
-      '2000',
-    ]);
+    const r = evalWaste(`--seeds 1,2 --days ${days} --households 0 --iterations 2000`);
     expect(r.perSeed.map((s) => s.seed)).toEqual([1, 2]);
     for (const row of r.perSeed) checkRow(row, days);
     const met = r.perSeed.every((s) => s.kmSavedPct >= 30) && r.summary.overflowEvents.optimised === 0;
@@ -80,16 +72,7 @@ describe('eval:waste', () => {
 
   it('the default community, 2 days: every container of every point', () => {
     const days = 2;
-    const r = evalWaste([
-      '--seeds',
-      '3',
-      '--days',
-      String(days),
-      '--iterations',
-      '2000',
-      '--no-margin-run',
-      'off',
-    ]);
+    const r = evalWaste(`--seeds 3 --days ${days} --iterations 2000 --no-margin-run off`);
     const [row] = r.perSeed;
     expect(row!.community.bins).toBeGreaterThan(100);
     expect(row!.optimisedNoMargin).toBeUndefined();
