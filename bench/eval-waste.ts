@@ -18,8 +18,9 @@
  * - optimisedNoMargin: the same without the margin (what the margin costs in km, and buys).
  * Per plan: trips to the station (unloadings) and their mean load (% of payload), km between bins
  * vs km to/from the depot and the station, and the haul floor of what it collected with the km
- * above it by cause (part-loads, radial spread, tour, yard legs; waste-execute.ts AboveFloor). The planner runs on an iteration
- * budget only, so a seed's figures do not depend on the machine's load.
+ * above it by cause (part-loads, radial spread, tour, yard legs; waste-execute.ts AboveFloor).
+ * The planner runs on an iteration budget only, so a seed's figures do not depend on the
+ * machine's load.
  * All are driven through the same executor (real levels, extra dump trips when the truck is full;
  * with `--skip-full on` an optional stop that does not fit is skipped instead, reason truck_full);
  * an overflow is counted the same way for all (a bin reaching 100 % before it is emptied).
