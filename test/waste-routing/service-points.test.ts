@@ -83,4 +83,28 @@ describe('waste routing service: collection points (SQLite stores, manual clock)
     const seq = truck.stops.filter((s) => s.kind === 'bin').map((s) => scene().name.get(s.binId!));
     expect(Math.abs(seq.indexOf('mate-1') - seq.indexOf('due-1'))).toBe(1);
   });
+
+  it("the registry's point ids win over positions: named together 120 m apart, named apart 4 m apart", async () => {
+    const { registry } = scene().h.module;
+    const idOf = new Map([...scene().name].map(([id, name]) => [name, id]));
+    const name = async (bin: string, pointId: string | null) =>
+      registry.updateBin(idOf.get(bin)!, { pointId });
+    try {
+      // The installer says due-2 and mild-far share a point (a row of containers along a path),
+      // and due-1 and mate-1 stand at two points that happen to be 4 m apart.
+      await name('due-2', '2栋北侧');
+      await name('mild-far', '2栋北侧');
+      await name('due-1', '1栋东侧');
+      await name('mate-1', '1栋西侧');
+      expect((await registry.getBin(idOf.get('mild-far')!)).pointId).toBe('2栋北侧');
+      expect(visited(await service(10).plan())).toEqual(['due-1', 'due-2', 'mild-far']);
+      // A bin that names no point is still grouped by position, but never with a named one.
+      await name('mate-1', null);
+      expect(visited(await service(10).plan())).toEqual(['due-1', 'due-2', 'mild-far']);
+      await name('due-1', null);
+      expect(visited(await service(10).plan())).toEqual(['due-1', 'due-2', 'mate-1', 'mild-far']);
+    } finally {
+      for (const bin of ['due-1', 'mate-1', 'due-2', 'mild-far']) await name(bin, null);
+    }
+  });
 });

@@ -75,6 +75,8 @@ export interface BinsTable {
   lon: number;
   capacity_liters: number | null;
   device_id: string | null;
+  /** Collection point the bin stands at (its containers are emptied together); null: not given. */
+  point_id: string | null;
   created_at: Ms;
 }
 

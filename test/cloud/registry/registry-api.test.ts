@@ -146,7 +146,16 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('registry AP
     });
     expect(bin.statusCode).toBe(201);
     const got = await call('GET', `/api/bins/${bin.json().id}`, installer);
-    expect(got.json()).toMatchObject({ lat: 30.5123, lon: 114.3012, capacityLiters: 240 });
+    expect(got.json()).toMatchObject({ lat: 30.5123, lon: 114.3012, capacityLiters: 240, pointId: null });
+    // The collection point it stands at: named, cleared; a name over 64 characters is refused.
+    const atPoint = await call('PATCH', `/api/bins/${bin.json().id}`, installer, { pointId: '东门 投放点' });
+    expect(atPoint.statusCode).toBe(200);
+    expect(atPoint.json()).toMatchObject({ pointId: '东门 投放点', capacityLiters: 240 });
+    const cleared = await call('PATCH', `/api/bins/${bin.json().id}`, installer, { pointId: null });
+    expect(cleared.json()).toMatchObject({ pointId: null });
+    const tooLong = await call('PATCH', `/api/bins/${bin.json().id}`, installer, { pointId: 'p'.repeat(65) });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json()).toMatchObject({ error: 'invalid_field', details: { field: 'pointId' } });
 
     const gone = await call('DELETE', '/api/devices/wm-101', installer);
     expect(gone.statusCode).toBe(204);

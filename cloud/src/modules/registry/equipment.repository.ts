@@ -36,6 +36,7 @@ const toBin = (r: Selectable<BinsTable>): Bin => ({
   lon: r.lon,
   capacityLiters: r.capacity_liters,
   deviceId: r.device_id,
+  pointId: r.point_id,
   createdAt: r.created_at,
 });
 

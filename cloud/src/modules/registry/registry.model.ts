@@ -79,5 +79,7 @@ export interface Bin {
   lon: number;
   capacityLiters: number | null;
   deviceId: string | null;
+  /** Collection point it stands at, as the installer names it; null: the planner groups by position. */
+  pointId: string | null;
   createdAt: number;
 }

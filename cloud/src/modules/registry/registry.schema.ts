@@ -154,6 +154,7 @@ export const BinOut = Type.Object({
   lon: Type.Number(),
   capacityLiters: NullableInt,
   deviceId: Type.Union([Type.String(), Type.Null()]),
+  pointId: Type.Union([Type.String(), Type.Null()]),
   createdAt: Ms,
 });
 export const CreateBinBody = Type.Object(
@@ -164,6 +165,8 @@ export const CreateBinBody = Type.Object(
     lon: Type.Number({ minimum: -180, maximum: 180 }),
     capacityLiters: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
     deviceId: Type.Optional(Nullable(TopicId)),
+    /** The collection point it stands at (e.g. "3栋东侧"): bins naming the same point are emptied together. */
+    pointId: Type.Optional(NullableRef),
   },
   { additionalProperties: false },
 );

@@ -30,6 +30,7 @@ export interface NewBin {
   lon: number;
   capacityLiters?: number | null;
   deviceId?: string | null;
+  pointId?: string | null;
 }
 
 /** What ingest learns from recordSeenDevice about a device id in a gateway's batch. */
@@ -210,6 +211,7 @@ export class RegistryService {
       lon: input.lon,
       capacity_liters: input.capacityLiters ?? null,
       device_id: input.deviceId ?? null,
+      point_id: input.pointId ?? null,
       created_at: this.clock.now(),
     };
     await guardedWrite(this.store, () => this.equipment.insertBin(row), {
@@ -240,6 +242,7 @@ export class RegistryService {
           ...(changes.lon !== undefined && { lon: changes.lon }),
           ...(changes.capacityLiters !== undefined && { capacity_liters: changes.capacityLiters }),
           ...(changes.deviceId !== undefined && { device_id: changes.deviceId }),
+          ...(changes.pointId !== undefined && { point_id: changes.pointId }),
         }),
       {
         reference: [

@@ -135,3 +135,24 @@ export function collectionPoints(
   }
   return new Map(bins.map((b, i) => [b.id, bins[root(i)]!.id]));
 }
+
+/**
+ * Each bin's collection point: the one the registry names (`pointId`), else, among the bins that
+ * name none, the point `collectionPoints` finds within `radiusM`. Undefined when there are no
+ * points at all (no bin names one and the radius is 0): no point mates.
+ */
+export function binPoints(
+  bins: readonly { id: string; lat: number; lon: number; pointId: string | null }[],
+  radiusM: number,
+): ((binId: string) => string) | undefined {
+  // Prefixed: a named point never takes a bin id's name (the radius points are named by bins).
+  const named = new Map(
+    bins.flatMap((b) => (b.pointId !== null ? [[b.id, `point:${b.pointId}`] as const] : [])),
+  );
+  if (named.size === 0 && radiusM <= 0) return undefined;
+  const unnamed = bins
+    .filter((b) => b.pointId === null)
+    .map((b) => ({ id: b.id, at: { lat: b.lat, lon: b.lon } }));
+  const near = collectionPoints(unnamed, radiusM);
+  return (binId) => named.get(binId) ?? near.get(binId) ?? binId;
+}

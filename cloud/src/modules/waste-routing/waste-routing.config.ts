@@ -48,9 +48,10 @@ export interface WasteRoutingConfig {
   intradayChecks: string[];
   urgentPct: number;
   /**
-   * Collection points: bins standing within this many metres of each other (chained) are one point
-   * (round-stops.ts collectionPoints), and a point with a due bin offers its others too
-   * (withPointMates: emptying them costs no km), as eval:waste does. 0: off.
+   * Collection points: a bin's point is the registry's `pointId` when it has one; bins without one
+   * standing within this many metres of each other (chained) are one point (round-stops.ts
+   * binPoints, collectionPoints). A point with a due bin offers its others too (withPointMates:
+   * emptying them costs no km), as eval:waste does. 0: only the registry's points.
    */
   pointRadiusM: number;
   optionalMinPct: number;

@@ -24,7 +24,7 @@ import {
   type TruckOut,
   travelFor,
 } from './planner.js';
-import { collectionPoints, litresAt, type RoundBin, replanStops } from './round-stops.js';
+import { binPoints, litresAt, type RoundBin, replanStops } from './round-stops.js';
 import { intradayCheck } from './selection.js';
 import { type UrgentBinAlerts, urgentConditions } from './urgent-alerts.js';
 import type { WasteRoutingConfig } from './waste-routing.config.js';
@@ -187,14 +187,7 @@ export class WasteRoutingService {
           : {}),
       });
     }
-    // Bins standing together (the registry holds no point ids): a due one brings its mates along.
-    const points =
-      cfg.pointRadiusM > 0
-        ? collectionPoints(
-            bins.map((b) => ({ id: b.id, at: { lat: b.lat, lon: b.lon } })),
-            cfg.pointRadiusM,
-          )
-        : undefined;
+    const pointOf = binPoints(bins, cfg.pointRadiusM);
     // The same selection code as eval:waste (round-stops.ts), by the configured policy; bins
     // already reported today are not offered again (an intraday re-plan, as eval:waste's checks).
     const { round, stops, tripsFirst } = replanStops(
@@ -212,7 +205,7 @@ export class WasteRoutingService {
         policy: cfg.policy,
         keepPct: cfg.keepPct,
         overOfferTrips: cfg.overOfferTrips,
-        ...(points ? { pointOf: (id: string) => points.get(id) ?? id } : {}),
+        ...(pointOf ? { pointOf } : {}),
       },
       handled,
     );
