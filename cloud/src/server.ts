@@ -22,6 +22,7 @@ import { IngestService } from './modules/ingest/ingest.service.js';
 import { Spool } from './modules/ingest/spool.js';
 import { mosquittoSync } from './modules/provisioning/mosquitto-sync.js';
 import { type RunningRegistry, startRegistry } from './modules/registry/start-registry.js';
+import { InboxCrewNotices } from './modules/waste-routing/crew-notices.js';
 import { wasteConfigInZone } from './modules/waste-routing/waste-routing.config.js';
 import { wasteRoutingJobs } from './modules/waste-routing/waste-routing.job.js';
 import { wasteRoutingRoutes } from './modules/waste-routing/waste-routing.routes.js';
@@ -111,6 +112,7 @@ export async function startCloud(config: CloudConfig, logger: Logger): Promise<R
       }),
       policy: config.waste.policy,
     },
+    new InboxCrewNotices(registry.module.users, governance.notifier),
   );
   for (const job of wasteRoutingJobs(wasteRouting)) scheduler.add(job);
 

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
+import { InAppNotifier } from '../../cloud/src/modules/notifications/in-app-notifier.js';
+import { NotificationsService } from '../../cloud/src/modules/notifications/notifications.service.js';
+import { InboxCrewNotices } from '../../cloud/src/modules/waste-routing/crew-notices.js';
 import { type GeoPoint, haversineM } from '../../cloud/src/modules/waste-routing/geo.js';
 import { InMemoryUrgentBinAlerts } from '../../cloud/src/modules/waste-routing/urgent-alerts.js';
 import { DEFAULT_WASTE_CONFIG } from '../../cloud/src/modules/waste-routing/waste-routing.config.js';
@@ -52,16 +55,24 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
     });
     h = await startHarness(backend, { api: { extensions: [wasteRoutingRoutes(late)] } });
     h.clock.t = PLAN_AT;
-    service = new WasteRoutingService(h.store, ts, h.module.registry, alerts, h.clock, {
-      ...DEFAULT_WASTE_CONFIG,
-      depot: DEPOT,
-      dump: DUMP,
-      fleet: { ...DEFAULT_WASTE_CONFIG.fleet, capacityLiters: 300 },
-      // An iteration budget, so the plans (and the 'beats the fixed round' check) do not depend on
-      // how much CPU a loaded machine leaves in a wall-clock budget; the time limit is a backstop.
-      timeLimitMs: 30_000,
-      maxIterations: 20_000,
-    });
+    service = new WasteRoutingService(
+      h.store,
+      ts,
+      h.module.registry,
+      alerts,
+      h.clock,
+      {
+        ...DEFAULT_WASTE_CONFIG,
+        depot: DEPOT,
+        dump: DUMP,
+        fleet: { ...DEFAULT_WASTE_CONFIG.fleet, capacityLiters: 300 },
+        // An iteration budget, so the plans (and the 'beats the fixed round' check) do not depend on
+        // how much CPU a loaded machine leaves in a wall-clock budget; the time limit is a backstop.
+        timeLimitMs: 30_000,
+        maxIterations: 20_000,
+      },
+      new InboxCrewNotices(h.module.users, new InAppNotifier(h.store, h.clock)),
+    );
     binId = new Map();
     await h.module.registry.createGateway({ id: 'gw-1', name: 'gw' });
     for (const [name, rate, sensor, east] of BINS) {
@@ -188,6 +199,13 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
     // slow-1's last reading is from 05:00: too old to act on; nothing else is off the round.
     expect(await check.run(h.clock.now())).toEqual({ date: '2025-03-03', urgent: [], replanned: false });
     expect((await service.round('2025-03-03')).plannedAt).toBe(before.plannedAt);
+    // The crews are told only when their route changes: nothing yet.
+    const crewIds = (await h.module.users.list()).filter((u) => u.role === 'sanitation').map((u) => u.id);
+    expect(crewIds.length).toBeGreaterThan(0);
+    const inbox = new NotificationsService(h.store, h.clock);
+    const notices = async (lang: 'zh-CN' | 'en' = 'zh-CN') =>
+      (await inbox.inbox(crewIds[0]!, lang)).items.filter((n) => n.kind === 'waste_route_updated');
+    expect(await notices()).toEqual([]);
 
     // Someone fills slow-1 at lunchtime: its live reading says 93 %.
     await ts.write([
@@ -209,8 +227,24 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
     const reported = binStops(before).filter((s) => s.status !== 'pending');
     expect(reported.length).toBe(2);
     for (const r of reported) expect(stops.find((s) => s.id === r.id)).toMatchObject({ status: r.status });
-    // Once it is on the round, the next check leaves the round alone.
+    // Every crew member's inbox says so, in their language: one bin about to overflow, and the new
+    // stops (slow-1 and whatever the re-plan tops its trip up with).
+    const onBefore = new Set(binStops(before).map((s) => s.binId));
+    const added = stops.filter((s) => s.status === 'pending' && !onBefore.has(s.binId)).length;
+    expect(added).toBeGreaterThanOrEqual(1);
+    for (const id of crewIds)
+      expect((await inbox.inbox(id, 'zh-CN')).items.map((n) => n.title)).toContain(
+        '收运路线已更新（2025-03-03）',
+      );
+    expect(await notices()).toMatchObject([
+      { body: `有 1 个垃圾桶将满，今日路线新增 ${added} 个站点，请刷新路线查看`, workOrderId: null },
+    ]);
+    expect((await notices('en'))[0]!.body).toBe(
+      `1 bin(s) about to overflow: today's route has ${added} new stop(s); reload it`,
+    );
+    // Once it is on the round, the next check leaves the round alone, and tells nobody again.
     expect((await check.run(h.clock.now())) as { replanned: boolean }).toMatchObject({ replanned: false });
+    expect(await notices()).toHaveLength(1);
   });
 
   it('exports GeoJSON, refuses other roles, and gives managers the day figures', async () => {

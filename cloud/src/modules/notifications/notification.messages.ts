@@ -49,6 +49,16 @@ const RENDER: Record<NotificationKind, Record<Language, (p: P) => Text>> = {
       body: `The reporter rated it ${p.rating}/5${p.comment ? `: ${p.comment}` : ''}`,
     }),
   },
+  waste_route_updated: {
+    'zh-CN': (p) => ({
+      title: `收运路线已更新（${p.date}）`,
+      body: `有 ${p.urgentBins} 个垃圾桶将满，今日路线新增 ${p.addedStops} 个站点，请刷新路线查看`,
+    }),
+    en: (p) => ({
+      title: `Pickup route updated (${p.date})`,
+      body: `${p.urgentBins} bin(s) about to overflow: today's route has ${p.addedStops} new stop(s); reload it`,
+    }),
+  },
 };
 
 export function renderNotification(kind: string, params: P, lang: Language): Text {

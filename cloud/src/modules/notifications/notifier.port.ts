@@ -3,7 +3,8 @@ export type NotificationKind =
   | 'work_order_dispatched'
   | 'work_order_status'
   | 'work_order_escalated'
-  | 'work_order_rated';
+  | 'work_order_rated'
+  | 'waste_route_updated';
 
 export interface OutgoingNotification {
   kind: NotificationKind;

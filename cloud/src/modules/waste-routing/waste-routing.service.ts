@@ -9,6 +9,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { RelationalStore } from '../../ports/relational-store.js';
 import type { TimeseriesStore } from '../../ports/timeseries-store.js';
 import type { Bin } from '../registry/registry.model.js';
+import type { CrewNotices } from './crew-notices.js';
 import { type FillSample, learnFillModel, riseErrorQuantile } from './forecast.js';
 import type { GeoPoint } from './geo.js';
 import { localDate, localInstant } from './local-time.js';
@@ -65,6 +66,8 @@ export class WasteRoutingService {
     private readonly alerts: UrgentBinAlerts,
     private readonly clock: Clock,
     readonly config: WasteRoutingConfig,
+    /** Told when an intraday check changes today's route; none: nobody is told. */
+    private readonly crews?: CrewNotices,
   ) {
     this.repo = new WasteRoutingRepository(store);
   }
@@ -266,7 +269,11 @@ export class WasteRoutingService {
       if (check.urgent) urgent.push(bin.id);
     }
     if (urgent.length === 0) return { date, urgent, replanned: false };
-    await this.plan({ date });
+    const view = await this.plan({ date });
+    const addedStops = view.trucks
+      .flatMap((t) => t.stops)
+      .filter((s) => s.kind === 'bin' && s.status === 'pending' && !onRound.has(s.binId!)).length;
+    await this.crews?.routeUpdated({ date, addedStops, urgentBins: urgent.length });
     return { date, urgent, replanned: true };
   }
 
