@@ -114,6 +114,19 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
     expect(result.date).toBe('2025-03-03');
 
     const round = await service.round('2025-03-03');
+    // The crews find the day's route in their inbox.
+    const crewId = (await h.module.users.list()).find((u) => u.role === 'sanitation')!.id;
+    const ready = (await new NotificationsService(h.store, h.clock).inbox(crewId, 'zh-CN')).items.filter(
+      (n) => n.kind === 'waste_route_ready',
+    );
+    expect(ready).toMatchObject([
+      {
+        title: '今日收运路线（2025-03-03）',
+        body: `共 ${binStops(round).length} 个站点、${round.trucks.length} 辆车、约 ${
+          Math.round(round.distanceM / 100) / 10
+        } 公里，请在路线页查看`,
+      },
+    ]);
     const visited = binStops(round).map((s) => s.binId);
     // fast bins: 80 % by 22:00, mandatory; the sensorless bin: unknown, visited; slow: 8 % a day.
     expect(visited).toEqual(

@@ -49,6 +49,22 @@ const RENDER: Record<NotificationKind, Record<Language, (p: P) => Text>> = {
       body: `The reporter rated it ${p.rating}/5${p.comment ? `: ${p.comment}` : ''}`,
     }),
   },
+  waste_route_ready: {
+    'zh-CN': (p) => ({
+      title: `今日收运路线（${p.date}）`,
+      body:
+        Number(p.binStops) > 0
+          ? `共 ${p.binStops} 个站点、${p.trucks} 辆车、约 ${p.km} 公里，请在路线页查看`
+          : '今日没有需要收运的垃圾桶，无需出车',
+    }),
+    en: (p) => ({
+      title: `Today's pickup route (${p.date})`,
+      body:
+        Number(p.binStops) > 0
+          ? `${p.binStops} stop(s), ${p.trucks} truck(s), about ${p.km} km: open the route`
+          : 'No bin needs collecting today: no round',
+    }),
+  },
   waste_route_updated: {
     'zh-CN': (p) => ({
       title: `收运路线已更新（${p.date}）`,

@@ -4,6 +4,7 @@ export type NotificationKind =
   | 'work_order_status'
   | 'work_order_escalated'
   | 'work_order_rated'
+  | 'waste_route_ready'
   | 'waste_route_updated';
 
 export interface OutgoingNotification {

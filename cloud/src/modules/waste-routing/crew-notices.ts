@@ -1,6 +1,7 @@
 /**
- * Telling the sanitation crews that today's route changed under them (an intraday re-plan for bins
- * about to overflow): without it a crew already out drives the route it loaded in the morning.
+ * Telling the sanitation crews about their route: the morning plan (or that there is no round),
+ * and a change under them (an intraday re-plan for bins about to overflow), without which a crew
+ * already out drives the route it loaded in the morning.
  */
 import type { Notifier } from '../notifications/notifier.port.js';
 import type { User } from '../users/users.model.js';
@@ -14,8 +15,19 @@ export interface RouteUpdate {
   urgentBins: number;
 }
 
-/** Port: the waste service announces route changes through it. */
+/** The morning plan, in figures for the notice. */
+export interface RouteReady {
+  date: string;
+  /** Bin stops over all trucks; 0: no round today. */
+  binStops: number;
+  trucks: number;
+  /** Planned km, rounded to 0.1. */
+  km: number;
+}
+
+/** Port: the waste service announces routes through it. */
 export interface CrewNotices {
+  routeReady(ready: RouteReady): Promise<void>;
   routeUpdated(update: RouteUpdate): Promise<void>;
 }
 
@@ -26,11 +38,15 @@ export class InboxCrewNotices implements CrewNotices {
     private readonly notifier: Notifier,
   ) {}
 
+  async routeReady(ready: RouteReady): Promise<void> {
+    await this.notifier.notify(await this.crews(), { kind: 'waste_route_ready', params: { ...ready } });
+  }
+
   async routeUpdated(update: RouteUpdate): Promise<void> {
-    const crews = (await this.users.list()).filter((u) => u.role === 'sanitation' && !u.disabled);
-    await this.notifier.notify(
-      crews.map((u) => u.id),
-      { kind: 'waste_route_updated', params: { ...update } },
-    );
+    await this.notifier.notify(await this.crews(), { kind: 'waste_route_updated', params: { ...update } });
+  }
+
+  private async crews(): Promise<string[]> {
+    return (await this.users.list()).filter((u) => u.role === 'sanitation' && !u.disabled).map((u) => u.id);
   }
 }

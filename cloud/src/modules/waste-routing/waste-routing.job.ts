@@ -30,7 +30,7 @@ export function wasteRoutingJobs(service: WasteRoutingService): WasteJob[] {
       schedule: cron,
       timezone,
       run: async () => {
-        const round = await service.plan();
+        const round = await service.planDay();
         return {
           date: round.date,
           trucks: round.trucks.length,

@@ -76,6 +76,18 @@ export class WasteRoutingService {
     return localDate(this.clock.now(), this.config.utcOffsetHours);
   }
 
+  /** The morning plan (the scheduled job): today's round, announced to the crews. */
+  async planDay(): Promise<RoundView> {
+    const round = await this.plan();
+    await this.crews?.routeReady({
+      date: round.date,
+      binStops: round.trucks.flatMap((t) => t.stops).filter((s) => s.kind === 'bin').length,
+      trucks: round.trucks.length,
+      km: Math.round(round.distanceM / 100) / 10,
+    });
+    return round;
+  }
+
   /**
    * Plans (or re-plans) a day's round. Stops already done or skipped are kept as reported; every
    * other bin is forecast again and the pending part is solved afresh from now (or the round time).
