@@ -66,7 +66,7 @@ export class WasteRoutingService {
     private readonly alerts: UrgentBinAlerts,
     private readonly clock: Clock,
     readonly config: WasteRoutingConfig,
-    /** Told when an intraday check changes today's route; none: nobody is told. */
+    /** Told the morning route (planDay) and when an intraday check changes it; none: nobody is told. */
     private readonly crews?: CrewNotices,
   ) {
     this.repo = new WasteRoutingRepository(store);
@@ -202,6 +202,7 @@ export class WasteRoutingService {
           : {}),
       });
     }
+    // Containers standing together (the registry's point, else by position): a due one brings its mates along.
     const pointOf = binPoints(bins, cfg.pointRadiusM);
     // The same selection code as eval:waste (round-stops.ts), by the configured policy; bins
     // already reported today are not offered again (an intraday re-plan, as eval:waste's checks).
