@@ -281,6 +281,7 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
         binId: s.binId,
         optional: s.optional,
         plannedLiters: s.plannedLiters,
+        pointId: s.pointId,
       });
     }
 
@@ -292,6 +293,8 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
     const { days } = stats.json() as { days: Array<Record<string, number | string>> };
     expect(days).toHaveLength(1);
     expect(days[0]).toMatchObject({ date: '2025-03-03', binsCollected: 1, binsSkipped: 1 });
+    // The one skip was 'blocked' (the refused truck_full left its stop pending).
+    expect(days[0]!.skippedByReason).toEqual({ blocked: 1, not_accessible: 0, truck_full: 0 });
     expect(days[0]!.km as number).toBeGreaterThan(0);
     expect(days[0]!.kmSaved).toBeCloseTo((days[0]!.baselineKm as number) - (days[0]!.km as number), 6);
     // The fast bins sat at 100 % for hours each evening of the history; on the planned day itself

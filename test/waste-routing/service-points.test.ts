@@ -97,7 +97,19 @@ describe('waste routing service: collection points (SQLite stores, manual clock)
       await name('due-1', '1栋东侧');
       await name('mate-1', '1栋西侧');
       expect((await registry.getBin(idOf.get('mild-far')!)).pointId).toBe('2栋北侧');
-      expect(visited(await service(10).plan())).toEqual(['due-1', 'due-2', 'mild-far']);
+      const named = await service(10).plan();
+      expect(visited(named)).toEqual(['due-1', 'due-2', 'mild-far']);
+      // The route tells the crew which point each stop is at.
+      const pointOfStop = new Map(
+        named.trucks.flatMap((t) =>
+          t.stops.flatMap((s) => (s.binId ? [[scene().name.get(s.binId)!, s.pointId]] : [])),
+        ),
+      );
+      expect(Object.fromEntries(pointOfStop)).toEqual({
+        'due-1': '1栋东侧',
+        'due-2': '2栋北侧',
+        'mild-far': '2栋北侧',
+      });
       // A bin that names no point is still grouped by position, but never with a named one.
       await name('mate-1', null);
       expect(visited(await service(10).plan())).toEqual(['due-1', 'due-2', 'mild-far']);

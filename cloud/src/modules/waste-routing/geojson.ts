@@ -39,6 +39,7 @@ export function routeToGeoJson(
           kind: s.kind,
           binId: s.binId,
           address: s.address,
+          pointId: s.pointId,
           expectedAt: new Date(s.expectedAt).toISOString(),
           forecastPct: s.forecastPct,
           // A navigation app can show which stops the crew may leave when the truck is full.

@@ -3,7 +3,8 @@
 export type StopKind = 'bin' | 'dump' | 'depot';
 export type StopStatus = 'pending' | 'done' | 'skipped';
 /** truck_full: an optional stop left because the truck is full (refused for a mandatory one). */
-export type SkipReason = 'blocked' | 'not_accessible' | 'truck_full';
+export const SKIP_REASONS = ['blocked', 'not_accessible', 'truck_full'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export type WasteRoundsTable = {
   id: string;
@@ -53,6 +54,8 @@ export interface RouteStop {
   binId: string | null;
   /** The bin's name in the registry (its address for the crew). */
   address: string | null;
+  /** The collection point the registry names for the bin (stops at one point are one halt); null: none. */
+  pointId: string | null;
   lat: number | null;
   lon: number | null;
   trip: number;
@@ -100,6 +103,8 @@ export interface DayStats {
   hours: number;
   binsCollected: number;
   binsSkipped: number;
+  /** The skipped bin stops by reason: blocked or not_accessible recurring at a bin calls for a fix on site; truck_full for more trucks or capacity. */
+  skippedByReason: Record<SkipReason, number>;
   overflowEvents: number;
   baselineKm: number;
   kmSaved: number;

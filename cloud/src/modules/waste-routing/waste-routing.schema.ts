@@ -15,6 +15,9 @@ export const RouteStopSchema = Type.Object({
   kind: Type.Union([Type.Literal('bin'), Type.Literal('dump'), Type.Literal('depot')]),
   binId: Type.Union([Type.String(), Type.Null()]),
   address: Type.Union([Type.String(), Type.Null()]),
+  pointId: Type.Union([Type.String(), Type.Null()], {
+    description: "the bin's collection point in the registry: consecutive stops at one point are one halt",
+  }),
   lat: Type.Union([Type.Number(), Type.Null()]),
   lon: Type.Union([Type.Number(), Type.Null()]),
   trip: Type.Integer(),
@@ -70,6 +73,11 @@ export const DayStatsSchema = Type.Object({
   hours: Type.Number(),
   binsCollected: Type.Integer(),
   binsSkipped: Type.Integer(),
+  skippedByReason: Type.Object({
+    blocked: Type.Integer(),
+    not_accessible: Type.Integer(),
+    truck_full: Type.Integer(),
+  }),
   overflowEvents: Type.Integer(),
   baselineKm: Type.Number(),
   kmSaved: Type.Number(),

@@ -29,13 +29,14 @@ import { binPoints, litresAt, type RoundBin, replanStops } from './round-stops.j
 import { intradayCheck } from './selection.js';
 import { type UrgentBinAlerts, urgentConditions } from './urgent-alerts.js';
 import type { WasteRoutingConfig } from './waste-routing.config.js';
-import type {
-  DayStats,
-  RoundView,
-  SkipReason,
-  TruckRouteView,
-  WasteRoundsTable,
-  WasteStopsTable,
+import {
+  type DayStats,
+  type RoundView,
+  SKIP_REASONS,
+  type SkipReason,
+  type TruckRouteView,
+  type WasteRoundsTable,
+  type WasteStopsTable,
 } from './waste-routing.model.js';
 import { WasteRoutingRepository } from './waste-routing.repository.js';
 
@@ -400,6 +401,7 @@ export class WasteRoutingService {
         kind: s.kind,
         binId: s.bin_id,
         address: bin?.name ?? null,
+        pointId: bin?.pointId ?? null,
         lat: bin?.lat ?? null,
         lon: bin?.lon ?? null,
         trip: s.trip,
@@ -486,6 +488,9 @@ export class WasteRoutingService {
         hours,
         binsCollected: stops.filter((s) => s.kind === 'bin' && s.status === 'done').length,
         binsSkipped: stops.filter((s) => s.kind === 'bin' && s.status === 'skipped').length,
+        skippedByReason: Object.fromEntries(
+          SKIP_REASONS.map((reason) => [reason, stops.filter((s) => s.skip_reason === reason).length]),
+        ) as Record<SkipReason, number>,
         overflowEvents: await this.overflows(devices, dayStart, dayStart + DAY),
         baselineKm: r.baseline_m / 1000,
         kmSaved: r.baseline_m / 1000 - km,
