@@ -29,16 +29,16 @@ import { binPoints, litresAt, type RoundBin, replanStops } from './round-stops.j
 import { intradayCheck } from './selection.js';
 import { type UrgentBinAlerts, urgentConditions } from './urgent-alerts.js';
 import type { WasteRoutingConfig } from './waste-routing.config.js';
-import {
-  type DayStats,
-  type RoundView,
-  SKIP_REASONS,
-  type SkipReason,
-  type TruckRouteView,
-  type WasteRoundsTable,
-  type WasteStopsTable,
+import type {
+  DayStats,
+  RoundView,
+  SkipReason,
+  TruckRouteView,
+  WasteRoundsTable,
+  WasteStopsTable,
 } from './waste-routing.model.js';
 import { WasteRoutingRepository } from './waste-routing.repository.js';
+import { WasteDayStats } from './waste-stats.js';
 
 /** What the service needs of the registry. */
 export interface BinDirectory {
@@ -53,12 +53,12 @@ export interface PlanOptions {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const FULL_PCT = 99.5;
 /** An optional stop the crew left because the truck was full: the bin is still to be emptied. */
 const leftFull = (s: WasteStopsTable) => s.status === 'skipped' && s.skip_reason === 'truck_full';
 
 export class WasteRoutingService {
   private readonly repo: WasteRoutingRepository;
+  private readonly dayStats: WasteDayStats;
 
   constructor(
     store: RelationalStore,
@@ -71,6 +71,7 @@ export class WasteRoutingService {
     private readonly crews?: CrewNotices,
   ) {
     this.repo = new WasteRoutingRepository(store);
+    this.dayStats = new WasteDayStats(this.repo, bins, timeseries, config.utcOffsetHours);
   }
 
   today(): string {
@@ -471,54 +472,7 @@ export class WasteRoutingService {
   }
 
   /** Per day: km and hours driven (planned), bins collected and skipped, overflows, km saved. */
-  async stats(fromDate: string, toDate: string): Promise<DayStats[]> {
-    const rounds = await this.repo.roundsBetween(fromDate, toDate);
-    const devices = (await this.bins.listBins()).filter((b) => b.deviceId !== null).map((b) => b.deviceId!);
-    const out: DayStats[] = [];
-    for (const r of rounds) {
-      const stops = await this.repo.stops(r.id);
-      const km = stops.reduce((s, x) => s + x.leg_m, 0) / 1000;
-      const ends = new Map<string, number>();
-      for (const s of stops) ends.set(s.vehicle_id, Math.max(ends.get(s.vehicle_id) ?? 0, s.expected_at));
-      const hours = [...ends.values()].reduce((s, e) => s + (e - r.pickup_at) / HOUR, 0);
-      const dayStart = localInstant(r.date, '00:00', this.config.utcOffsetHours);
-      out.push({
-        date: r.date,
-        km,
-        hours,
-        binsCollected: stops.filter((s) => s.kind === 'bin' && s.status === 'done').length,
-        binsSkipped: stops.filter((s) => s.kind === 'bin' && s.status === 'skipped').length,
-        skippedByReason: Object.fromEntries(
-          SKIP_REASONS.map((reason) => [reason, stops.filter((s) => s.skip_reason === reason).length]),
-        ) as Record<SkipReason, number>,
-        overflowEvents: await this.overflows(devices, dayStart, dayStart + DAY),
-        baselineKm: r.baseline_m / 1000,
-        kmSaved: r.baseline_m / 1000 - km,
-      });
-    }
-    return out;
-  }
-
-  /** Times a bin became full (hourly maximum crossing the full mark) within [from, to). */
-  private async overflows(devices: string[], from: number, to: number): Promise<number> {
-    let events = 0;
-    for (const device of devices) {
-      const hours = await this.timeseries.aggregate({
-        device,
-        field: 'fill_pct',
-        fn: 'max',
-        window: '1h',
-        from: from - HOUR,
-        to,
-        utcOffsetHours: this.config.utcOffsetHours,
-      });
-      let wasFull = false;
-      for (const h of hours) {
-        const full = h.value >= FULL_PCT;
-        if (full && !wasFull && h.start >= from) events++;
-        wasFull = full;
-      }
-    }
-    return events;
+  stats(fromDate: string, toDate: string): Promise<DayStats[]> {
+    return this.dayStats.between(fromDate, toDate);
   }
 }
