@@ -20,6 +20,17 @@ describe('crew notices, as the inbox renders them', () => {
     );
   });
 
+  it('a re-plan someone asked for names them', () => {
+    const replan = { date: '2025-03-03', binStops: 7, by: 'wang.li' };
+    expect(renderNotification('waste_route_replanned', replan, 'zh-CN')).toEqual({
+      title: '收运路线已重新规划（2025-03-03）',
+      body: 'wang.li 重新规划了今日路线，现有 7 个站点，请刷新路线查看',
+    });
+    expect(renderNotification('waste_route_replanned', replan, 'en').body).toBe(
+      "wang.li re-planned today's route: 7 stop(s) now; reload it",
+    );
+  });
+
   it('a route changed by an intraday check', () => {
     const update = { date: '2025-03-03', addedStops: 3, urgentBins: 2 };
     expect(renderNotification('waste_route_updated', update, 'zh-CN')).toEqual({

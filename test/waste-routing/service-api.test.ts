@@ -177,8 +177,24 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
       binStops((await api('GET', '/api/waste/routes?date=2025-03-03', crew)).json() as RoundView),
     ).toContainEqual(expect.objectContaining({ id: c.id, status: 'pending' }));
 
+    await loginAs(h, 'sanitation', { username: 'crew-two' });
     const replanned = (await api('POST', '/api/waste/plan', crew)).json() as RoundView;
     const stops = binStops(replanned);
+    // The other crews are told who re-planned; the one who asked is not.
+    const sanitation = (await h.module.users.list()).filter((u) => u.role === 'sanitation');
+    const asker = sanitation.find((u) => u.username !== 'crew-two')!;
+    const replans = async (userId: string) =>
+      (await new NotificationsService(h.store, h.clock).inbox(userId, 'zh-CN')).items.filter(
+        (n) => n.kind === 'waste_route_replanned',
+      );
+    const two = sanitation.find((u) => u.username === 'crew-two')!;
+    expect(await replans(two.id)).toMatchObject([
+      {
+        title: '收运路线已重新规划（2025-03-03）',
+        body: `${asker.username} 重新规划了今日路线，现有 ${stops.length} 个站点，请刷新路线查看`,
+      },
+    ]);
+    expect(await replans(asker.id)).toEqual([]);
     expect(stops.find((s) => s.id === a!.id)).toMatchObject({ status: 'done', measuredPct: 77 });
     expect(stops.find((s) => s.id === b!.id)).toMatchObject({ status: 'skipped', skipReason: 'blocked' });
     // Reported bins are not planned again; the rest is, from now on.

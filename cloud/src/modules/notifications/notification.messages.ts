@@ -65,6 +65,16 @@ const RENDER: Record<NotificationKind, Record<Language, (p: P) => Text>> = {
           : 'No bin needs collecting today: no round',
     }),
   },
+  waste_route_replanned: {
+    'zh-CN': (p) => ({
+      title: `收运路线已重新规划（${p.date}）`,
+      body: `${p.by} 重新规划了今日路线，现有 ${p.binStops} 个站点，请刷新路线查看`,
+    }),
+    en: (p) => ({
+      title: `Pickup route re-planned (${p.date})`,
+      body: `${p.by} re-planned today's route: ${p.binStops} stop(s) now; reload it`,
+    }),
+  },
   waste_route_updated: {
     'zh-CN': (p) => ({
       title: `收运路线已更新（${p.date}）`,

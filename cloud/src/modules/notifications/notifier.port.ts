@@ -5,7 +5,8 @@ export type NotificationKind =
   | 'work_order_escalated'
   | 'work_order_rated'
   | 'waste_route_ready'
-  | 'waste_route_updated';
+  | 'waste_route_updated'
+  | 'waste_route_replanned';
 
 export interface OutgoingNotification {
   kind: NotificationKind;

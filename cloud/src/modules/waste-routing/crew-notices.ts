@@ -1,7 +1,7 @@
 /**
  * Telling the sanitation crews about their route: the morning plan (or that there is no round),
- * and a change under them (an intraday re-plan for bins about to overflow), without which a crew
- * already out drives the route it loaded in the morning.
+ * and a change under them (an intraday re-plan for bins about to overflow, or a re-plan someone
+ * asked for), without which a crew already out drives the route it loaded in the morning.
  */
 import type { Notifier } from '../notifications/notifier.port.js';
 import type { User } from '../users/users.model.js';
@@ -25,10 +25,20 @@ export interface RouteReady {
   km: number;
 }
 
+/** A re-plan someone asked for (the API): who, and the route's size after it. */
+export interface RouteReplanned {
+  date: string;
+  binStops: number;
+  /** Who asked (their username), and their id: they are not told what they just did. */
+  by: string;
+  byUserId: string;
+}
+
 /** Port: the waste service announces routes through it. */
 export interface CrewNotices {
   routeReady(ready: RouteReady): Promise<void>;
   routeUpdated(update: RouteUpdate): Promise<void>;
+  routeReplanned(replan: RouteReplanned): Promise<void>;
 }
 
 /** The crews are every enabled user with the sanitation role; the notice goes to their inbox. */
@@ -44,6 +54,11 @@ export class InboxCrewNotices implements CrewNotices {
 
   async routeUpdated(update: RouteUpdate): Promise<void> {
     await this.notifier.notify(await this.crews(), { kind: 'waste_route_updated', params: { ...update } });
+  }
+
+  async routeReplanned({ byUserId, ...replan }: RouteReplanned): Promise<void> {
+    const others = (await this.crews()).filter((id) => id !== byUserId);
+    await this.notifier.notify(others, { kind: 'waste_route_replanned', params: { ...replan } });
   }
 
   private async crews(): Promise<string[]> {

@@ -107,7 +107,7 @@ export function wasteRoutingRoutes(service: WasteRoutingService): FastifyPluginA
           response: { 200: RoundSchema },
         },
       },
-      async () => service.plan(),
+      async (request) => service.replanFor(guard.principal(request)),
     );
 
     app.get(

@@ -53,6 +53,8 @@ export interface PlanOptions {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+const binStopCount = (r: RoundView) =>
+  r.trucks.flatMap((t) => t.stops).filter((s) => s.kind === 'bin').length;
 /** An optional stop the crew left because the truck was full: the bin is still to be emptied. */
 const leftFull = (s: WasteStopsTable) => s.status === 'skipped' && s.skip_reason === 'truck_full';
 
@@ -83,9 +85,21 @@ export class WasteRoutingService {
     const round = await this.plan();
     await this.crews?.routeReady({
       date: round.date,
-      binStops: round.trucks.flatMap((t) => t.stops).filter((s) => s.kind === 'bin').length,
+      binStops: binStopCount(round),
       trucks: round.trucks.length,
       km: Math.round(round.distanceM / 100) / 10,
+    });
+    return round;
+  }
+
+  /** A re-plan asked for through the API: today's round from now, announced to the other crews. */
+  async replanFor(by: { id: string; username: string }): Promise<RoundView> {
+    const round = await this.plan();
+    await this.crews?.routeReplanned({
+      date: round.date,
+      binStops: binStopCount(round),
+      by: by.username,
+      byUserId: by.id,
     });
     return round;
   }
