@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteTimeseriesStore } from '../../cloud/src/adapters/sqlite-timeseries.js';
 import { InAppNotifier } from '../../cloud/src/modules/notifications/in-app-notifier.js';
@@ -316,5 +317,24 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
     // The fast bins sat at 100 % for hours each evening of the history; on the planned day itself
     // (till 09:40) none was full yet.
     expect(days[0]!.overflowEvents).toBe(0);
+  });
+
+  it('a notice that cannot be delivered is a warning on the plan, not an error', async () => {
+    h.clock.advance(60_000);
+    // The inbox's table is gone: the other crew member's notice cannot be stored.
+    await sql`alter table notifications rename to notifications_away`.execute(h.store.db);
+    try {
+      const res = await api('POST', '/api/waste/plan', crew);
+      expect(res.statusCode).toBe(200);
+      expect((res.json() as RoundView).warnings).toEqual([
+        expect.stringMatching(
+          /^the crews were not notified \(.*notifications.*\); they see the new route when they reload it$/,
+        ),
+      ]);
+      // The re-plan itself is stored.
+      expect((await service.round('2025-03-03')).plannedAt).toBe(h.clock.now());
+    } finally {
+      await sql`alter table notifications_away rename to notifications`.execute(h.store.db);
+    }
   });
 });

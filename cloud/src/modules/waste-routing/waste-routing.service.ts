@@ -53,6 +53,8 @@ export interface PlanOptions {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+const withWarning = (r: RoundView, warning: string | undefined): RoundView =>
+  warning ? { ...r, warnings: [...(r.warnings ?? []), warning] } : r;
 const binStopCount = (r: RoundView) =>
   r.trucks.flatMap((t) => t.stops).filter((s) => s.kind === 'bin').length;
 /** An optional stop the crew left because the truck was full: the bin is still to be emptied. */
@@ -83,25 +85,44 @@ export class WasteRoutingService {
   /** The morning plan (the scheduled job): today's round, announced to the crews. */
   async planDay(): Promise<RoundView> {
     const round = await this.plan();
-    await this.crews?.routeReady({
-      date: round.date,
-      binStops: binStopCount(round),
-      trucks: round.trucks.length,
-      km: Math.round(round.distanceM / 100) / 10,
-    });
-    return round;
+    const warning = await this.tellCrews((crews) =>
+      crews.routeReady({
+        date: round.date,
+        binStops: binStopCount(round),
+        trucks: round.trucks.length,
+        km: Math.round(round.distanceM / 100) / 10,
+      }),
+    );
+    return withWarning(round, warning);
   }
 
   /** A re-plan asked for through the API: today's round from now, announced to the other crews. */
   async replanFor(by: { id: string; username: string }): Promise<RoundView> {
     const round = await this.plan();
-    await this.crews?.routeReplanned({
-      date: round.date,
-      binStops: binStopCount(round),
-      by: by.username,
-      byUserId: by.id,
-    });
-    return round;
+    const warning = await this.tellCrews((crews) =>
+      crews.routeReplanned({
+        date: round.date,
+        binStops: binStopCount(round),
+        by: by.username,
+        byUserId: by.id,
+      }),
+    );
+    return withWarning(round, warning);
+  }
+
+  /**
+   * Notices are best effort: the plan is stored whatever happens to them, so a failing inbox
+   * becomes a warning on the answer, not an error that would make the plan look lost.
+   */
+  private async tellCrews(send: (crews: CrewNotices) => Promise<void>): Promise<string | undefined> {
+    if (!this.crews) return undefined;
+    try {
+      await send(this.crews);
+      return undefined;
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return `the crews were not notified (${why}); they see the new route when they reload it`;
+    }
   }
 
   /**
@@ -263,7 +284,12 @@ export class WasteRoutingService {
    * Nothing urgent: nothing changes, so drivers' routes are not reshuffled for no reason. A bin
    * without a recent reading is left to the morning plan, which treats it as mandatory.
    */
-  async checkIntraday(): Promise<{ date: string; urgent: string[]; replanned: boolean }> {
+  async checkIntraday(): Promise<{
+    date: string;
+    urgent: string[];
+    replanned: boolean;
+    warnings?: string[];
+  }> {
     const cfg = this.config;
     const now = this.clock.now();
     const date = this.today();
@@ -302,8 +328,10 @@ export class WasteRoutingService {
     const addedStops = view.trucks
       .flatMap((t) => t.stops)
       .filter((s) => s.kind === 'bin' && s.status === 'pending' && !onRound.has(s.binId!)).length;
-    await this.crews?.routeUpdated({ date, addedStops, urgentBins: urgent.length });
-    return { date, urgent, replanned: true };
+    const warning = await this.tellCrews((crews) =>
+      crews.routeUpdated({ date, addedStops, urgentBins: urgent.length }),
+    );
+    return { date, urgent, replanned: true, ...(warning ? { warnings: [warning] } : {}) };
   }
 
   /** Hourly fill levels (last reading of each hour) over the learning window. */
