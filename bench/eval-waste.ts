@@ -269,6 +269,7 @@ interface Drive {
   betweenBinsKm: number;
   depotDumpKm: number;
   skippedFull: number;
+  haulFloorM: number;
   aboveFloor: AboveFloor;
 }
 const newDrive = (): Drive => ({
@@ -280,6 +281,7 @@ const newDrive = (): Drive => ({
   betweenBinsKm: 0,
   depotDumpKm: 0,
   skippedFull: 0,
+  haulFloorM: 0,
   aboveFloor: { partLoadsM: 0, radialSpreadM: 0, tourM: 0, yardLegsM: 0 },
 });
 function addDrive(d: Drive, e: ReturnType<typeof executeRoute>) {
@@ -291,6 +293,7 @@ function addDrive(d: Drive, e: ReturnType<typeof executeRoute>) {
   d.betweenBinsKm += e.betweenBinsM / 1000;
   d.depotDumpKm += e.depotDumpM / 1000;
   d.skippedFull += e.skippedFull.length;
+  d.haulFloorM += e.haulFloorM;
   for (const k of Object.keys(d.aboveFloor) as (keyof AboveFloor)[]) d.aboveFloor[k] += e.aboveFloor[k];
 }
 
@@ -313,7 +316,14 @@ interface Totals {
   litresCollected: number;
   /** Level the trucks found at collection: 10th, 50th, 90th percentile. */
   foundPct: [number, number, number];
-  /** The km no plan collecting the same litres from each bin can avoid (haulFloorKm). */
+  /**
+   * Haul floor: km no plan collecting the same litres from each bin can avoid. A trip is a cycle
+   * through the station, so it drives at least twice the station leg of its farthest bin, which
+   * is at least its litres' share of the payload times each bin's own station round trip: every
+   * litre is charged the round trip from where it was collected, as if trucks came back full from
+   * one bin each (no km between bins, no part-loads, no yard legs). Bounds what any selection can
+   * save. Summed by the executor (waste-execute.ts haulFloorM).
+   */
   haulFloorKm: number;
   /** The km driven above that floor, by cause (waste-execute.ts AboveFloor); with it, they sum to km. */
   kmAboveFloor: { partLoads: number; radialSpread: number; tour: number; yardLegs: number };
@@ -325,7 +335,7 @@ const quantile = (xs: number[], q: number) => {
   return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
 
-function totals(bins: SimBin[], exec: ExecuteOptions, d: Drive, truckDays: number): Totals {
+function totals(bins: SimBin[], d: Drive, truckDays: number): Totals {
   const found = bins.flatMap((b) => b.foundPct);
   const extra = d.extra;
   return {
@@ -348,7 +358,7 @@ function totals(bins: SimBin[], exec: ExecuteOptions, d: Drive, truckDays: numbe
       ) / 100,
     ),
     foundPct: [round(quantile(found, 0.1)), round(quantile(found, 0.5)), round(quantile(found, 0.9))],
-    haulFloorKm: round(haulFloorKm(bins, exec)),
+    haulFloorKm: round(d.haulFloorM / 1000),
     kmAboveFloor: {
       partLoads: round(d.aboveFloor.partLoadsM / 1000),
       radialSpread: round(d.aboveFloor.radialSpreadM / 1000),
@@ -387,7 +397,7 @@ function runFixed(seed: number) {
   for (let d = WARMUP_DAYS; d < WARMUP_DAYS + DAYS; d++)
     for (const seq of seqs) addDrive(drive, executeRoute(seq, localTime(d, ROUND_MIN[0]!), exec));
   for (const b of bins) b.advance(localTime(WARMUP_DAYS + DAYS, 0));
-  return totals(bins, exec, drive, DAYS * seqs.length);
+  return totals(bins, drive, DAYS * seqs.length);
 }
 
 function runOptimised(seed: number, marginQ: number) {
@@ -561,7 +571,7 @@ function runOptimised(seed: number, marginQ: number) {
   }
   for (const b of bins) b.advance(localTime(WARMUP_DAYS + DAYS, 0));
   return {
-    ...totals(bins, exec, drive, truckDays),
+    ...totals(bins, drive, truckDays),
     daysWithARound: daysOut,
     infeasiblePlans: infeasible,
     optionalTaken,
@@ -584,24 +594,6 @@ function oneBinRoundKm(exec: ExecuteOptions): number {
   let best = Number.POSITIVE_INFINITY;
   for (let i = 1; i < N - 1; i++) best = Math.min(best, dist[(N - 1) * N + i]! + dist[i * N]! + dist[N - 1]!);
   return best / 1000;
-}
-
-/**
- * Haul floor: km no plan collecting the same waste from each bin can avoid. A trip is a cycle
- * through the station, so it drives at least twice the station leg of its farthest bin, which is
- * at least its litres' share of the payload times each bin's own station round trip: every litre
- * is charged the round trip from where it was collected, as if trucks came back full from one bin
- * each (no km between bins, no part-loads, no yard legs). Bounds what any selection can save.
- */
-function haulFloorKm(bins: readonly SimBin[], exec: ExecuteOptions): number {
-  const { size: N, dist } = exec.travel;
-  let m = 0;
-  for (const b of bins) {
-    const i = exec.nodeOf.get(b.id)!;
-    const litres = b.foundPct.reduce((a, f) => a + Math.min(100, f), 0) * (b.model.capacityLitres / 100);
-    m += (litres / exec.capacityLiters) * (dist[i * N]! + dist[i]!);
-  }
-  return m / 1000;
 }
 
 function communityOf(seed: number) {

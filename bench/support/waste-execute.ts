@@ -25,7 +25,12 @@ export interface Execution {
   depotDumpM: number;
   /** Optional stops skipped because their waste did not fit the truck (skip reason truck_full). */
   skippedFull: string[];
-  /** The metres driven above the haul floor of what was collected, by cause (AboveFloor). */
+  /**
+   * Haul floor of what was collected: each bin's litres, as a share of the payload, times its own
+   * bin <-> station round trip (eval:waste haulFloorKm).
+   */
+  haulFloorM: number;
+  /** The metres driven above that floor, by cause (AboveFloor). */
   aboveFloor: AboveFloor;
 }
 
@@ -80,10 +85,10 @@ export function executeRoute(
   const roundTrip = (node: number) => o.travel.dist[node * N]! + o.travel.dist[node]!;
   const above: AboveFloor = { partLoadsM: 0, radialSpreadM: 0, tourM: 0, yardLegsM: 0 };
   // The trip under way, as a cycle through the station: its metres (first leg from the station),
-  // its farthest bin's round trip and its litres x their own round trips.
+  // its farthest bin's round trip and the haul floor of its litres.
   let cycleM = 0;
   let farM = 0;
-  let floorLitreM = 0;
+  let tripFloorM = 0;
   let floorM = 0;
   const go = (to: number) => {
     const leg = o.travel.dist[at * N + to]!;
@@ -98,13 +103,13 @@ export function executeRoute(
     t += o.dumpMinutes * 60_000;
     tripLoads.push(load);
     above.partLoadsM += farM * (1 - load / o.capacityLiters);
-    above.radialSpreadM += (farM * load) / o.capacityLiters - floorLitreM / o.capacityLiters;
+    above.radialSpreadM += (farM * load) / o.capacityLiters - tripFloorM;
     above.tourM += cycleM - farM;
-    floorM += floorLitreM / o.capacityLiters;
+    floorM += tripFloorM;
     load = 0;
     cycleM = 0;
     farM = 0;
-    floorLitreM = 0;
+    tripFloorM = 0;
   };
   for (const step of sequence) {
     if (step === 'dump') {
@@ -133,7 +138,7 @@ export function executeRoute(
     bin.collect(t);
     load += volume;
     farM = Math.max(farM, roundTrip(node));
-    floorLitreM += volume * roundTrip(node);
+    tripFloorM += (volume / o.capacityLiters) * roundTrip(node);
     collected++;
     t += o.serviceMinutes * 60_000;
   }
@@ -149,6 +154,7 @@ export function executeRoute(
     betweenBinsM: between,
     depotDumpM: dist - between,
     skippedFull,
+    haulFloorM: floorM,
     aboveFloor: above,
   };
 }
