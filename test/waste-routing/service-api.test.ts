@@ -13,7 +13,7 @@ import { wasteRoutingRoutes } from '../../cloud/src/modules/waste-routing/waste-
 import { WasteRoutingService } from '../../cloud/src/modules/waste-routing/waste-routing.service.js';
 import { type Harness, loginAs, sqliteBackend, startHarness } from '../cloud/relational/harness.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
-import { fillHistory, HOUR, PLAN_AT } from '../support/waste-scene.js';
+import { binStops, fillHistory, HOUR, PLAN_AT } from '../support/waste-scene.js';
 
 const DEPOT = { lat: 31.23, lon: 121.465 };
 const DUMP = { lat: 31.24, lon: 121.48 };
@@ -102,7 +102,6 @@ describe('waste routing service and API (SQLite stores, manual clock)', () => {
 
   const api = (method: 'GET' | 'POST', url: string, headers: { authorization: string }, payload?: object) =>
     h.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
-  const binStops = (r: RoundView) => r.trucks.flatMap((t) => t.stops).filter((s) => s.kind === 'bin');
 
   it('plans the morning round from the forecast: fast and unknown bins in, a slow one out; fire alerted', async () => {
     const jobs = wasteRoutingJobs(service);
